@@ -1,0 +1,212 @@
+# kmdkit's CMake API: build, fix, sign and stage Windows kernel drivers and their clients.
+#
+#   list(APPEND CMAKE_MODULE_PATH <kmdkit>/cmake)
+#   include(KmdKit)
+#   kmd_add_driver(mydrv SOURCES mydrv.c [LIBRARIES ...] [INTEGRITY_CHECK] [NO_KLIB])
+#   kmd_add_client(mycli SOURCES mycli.c [LIBRARIES ...] [SIGN])
+#
+# This file is the only place where driver compile and link flags live.
+# Signing settings are in KmdKitSign.cmake, the Wine test harness in KmdKitWine.cmake.
+
+include_guard(GLOBAL)
+cmake_minimum_required(VERSION 3.25)
+
+get_filename_component(KMDKIT_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set(KMDKIT_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+
+if(NOT CMAKE_SYSTEM_NAME STREQUAL "Windows" OR NOT DEFINED KMDKIT_ARCH)
+    message(FATAL_ERROR "KmdKit: configure with -DCMAKE_TOOLCHAIN_FILE=${KMDKIT_ROOT}/toolchain-mingw.cmake "
+                        "(this build targets '${CMAKE_SYSTEM_NAME}', not Windows via MinGW-w64)")
+endif()
+if(NOT KMDKIT_ARCH MATCHES "^(x64|x86)$")
+    message(FATAL_ERROR "KmdKit: unknown KMDKIT_ARCH '${KMDKIT_ARCH}' (expected x64 or x86)")
+endif()
+
+# Where shipped artifacts are staged: signed drivers, clients, the public certificate, SHA256SUMS.
+set(KMDKIT_DIST_DIR "${CMAKE_BINARY_DIR}/dist" CACHE PATH "Staging folder for shipped artifacts")
+
+# --- one contract between a driver and its client ----------------------------------------------
+# headers/ holds the toolkit's headers and each driver's IOCTL contract; drivers and clients both
+# link this interface target, so the same header is compiled on both sides.
+if(NOT TARGET kmdkit_headers)
+    add_library(kmdkit_headers INTERFACE)
+    target_include_directories(kmdkit_headers INTERFACE "${KMDKIT_ROOT}/headers")
+    add_library(kmdkit::headers ALIAS kmdkit_headers)
+endif()
+
+# --- flags ----------------------------------------------------------------------------------------
+# Paths of the source and build trees never reach a binary.
+# GCC applies the last matching map, so the most specific folder comes last.
+set(_kmd_repro_flags
+    "-ffile-prefix-map=${KMDKIT_ROOT}/=kmdkit/" "-ffile-prefix-map=${CMAKE_SOURCE_DIR}/="
+    "-ffile-prefix-map=${CMAKE_BINARY_DIR}/=build/")
+set(_kmd_warning_flags -Wall -Wextra)
+
+if(KMDKIT_ARCH STREQUAL "x64")
+    set(_kmd_driver_entry DriverEntry)
+    set(_kmd_driver_base 0x140000000)
+    set(_kmd_arch_link_flags -Wl,--high-entropy-va)
+    set(_kmd_driver_arch_libs)
+else()
+    set(_kmd_driver_entry _DriverEntry@8) # NTAPI (stdcall) on x86
+    set(_kmd_driver_base 0x10000)
+    set(_kmd_arch_link_flags)
+    set(_kmd_driver_arch_libs gcc) # 64-bit division helpers
+endif()
+
+# Windows 7 SP1 is the oldest system the drivers declare routines for.
+set(KMDKIT_DRIVER_DEFINES _WIN32_WINNT=0x0601 NTDDI_VERSION=0x06010000 $<IF:$<CONFIG:Debug>,DBG=1,DBG=0>)
+set(KMDKIT_DRIVER_COMPILE_OPTIONS
+    # The kernel has no C runtime, no __stack_chk_* and ntoskrnl exports no __chkstk.
+    -ffreestanding -fno-builtin -fno-stack-protector -mno-stack-arg-probe -fno-common
+    ${_kmd_warning_flags}
+    # Pool tags are multi-character constants ('gaT1') by design.
+    -Wno-multichar
+    ${_kmd_repro_flags})
+set(KMDKIT_DRIVER_LINK_OPTIONS
+    -shared -nostdlib
+    -Wl,--subsystem,native -Wl,--entry,${_kmd_driver_entry}
+    -Wl,--image-base,${_kmd_driver_base}
+    -Wl,--dynamicbase -Wl,--nxcompat ${_kmd_arch_link_flags}
+    -Wl,--file-alignment,0x200 -Wl,--section-alignment,0x1000
+    -Wl,--exclude-all-symbols -Wl,--no-insert-timestamp
+    # No auto-import and no runtime pseudo-relocations: nothing in the kernel would apply them.
+    -Wl,--disable-auto-import -Wl,--disable-runtime-pseudo-reloc
+    # A missing entry symbol is only a warning for ld ("defaulting to ..."): make it an error.
+    -Wl,--fatal-warnings
+    $<$<NOT:$<CONFIG:Debug>>:-s>)
+
+set(KMDKIT_CLIENT_DEFINES _WIN32_WINNT=0x0601 WINVER=0x0601 UNICODE _UNICODE)
+set(KMDKIT_CLIENT_COMPILE_OPTIONS ${_kmd_warning_flags} ${_kmd_repro_flags})
+set(KMDKIT_CLIENT_LINK_OPTIONS
+    # -static: no libgcc/libwinpthread DLLs next to the .exe; only system DLLs are imported.
+    -static
+    -Wl,--dynamicbase -Wl,--nxcompat ${_kmd_arch_link_flags}
+    -Wl,--no-insert-timestamp
+    $<$<NOT:$<CONFIG:Debug>>:-s>)
+set(KMDKIT_CLIENT_LIBS kernel32 advapi32)
+
+# --- argument checking ----------------------------------------------------------------------------
+# cmake_parse_arguments files a misspelt keyword under the previous keyword's values; catch words
+# that look like keywords (all capitals, no dot) among the values and name them.
+function(_kmd_check_args fn name)
+    cmake_parse_arguments(PARSE_ARGV 2 C "" "" "UNPARSED;SOURCES;LIBRARIES")
+    if(name STREQUAL "" OR name MATCHES "^[A-Z_]+$")
+        message(FATAL_ERROR "${fn}: the first argument must be the target name, got '${name}' "
+                            "(called from ${CMAKE_CURRENT_LIST_FILE})")
+    endif()
+    if(C_UNPARSED)
+        message(FATAL_ERROR "${fn}(${name}): unknown argument(s) '${C_UNPARSED}' "
+                            "(called from ${CMAKE_CURRENT_LIST_FILE})")
+    endif()
+    if(NOT C_SOURCES)
+        message(FATAL_ERROR "${fn}(${name}): no SOURCES given (called from ${CMAKE_CURRENT_LIST_FILE})")
+    endif()
+    foreach(item IN LISTS C_SOURCES C_LIBRARIES)
+        if(item MATCHES "^[A-Z][A-Z0-9_]+$")
+            message(FATAL_ERROR "${fn}(${name}): unknown keyword '${item}' "
+                                "(called from ${CMAKE_CURRENT_LIST_FILE})")
+        endif()
+    endforeach()
+endfunction()
+
+include("${KMDKIT_CMAKE_DIR}/KmdKitSign.cmake")
+
+# --- kmd_add_driver -------------------------------------------------------------------------------
+# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB])
+#   Builds <name>.sys (native subsystem, relocatable, NX, no timestamp), fixes it up with kmdpe,
+#   signs and verifies it, and stages the signed copy in KMDKIT_DIST_DIR.
+#   INTEGRITY_CHECK sets the FORCE_INTEGRITY flag (needed by e.g. PsSetCreateProcessNotifyRoutineEx).
+#   NO_KLIB leaves out the kernel support library (kernel/lib) when the toolkit provides one.
+function(kmd_add_driver name)
+    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB" "" "SOURCES;LIBRARIES")
+    _kmd_check_args(kmd_add_driver "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
+                    SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
+
+    add_executable(${name} ${A_SOURCES})
+    set_target_properties(${name} PROPERTIES SUFFIX ".sys" C_STANDARD 11 C_EXTENSIONS ON)
+    target_compile_definitions(${name} PRIVATE ${KMDKIT_DRIVER_DEFINES})
+    target_compile_options(${name} PRIVATE ${KMDKIT_DRIVER_COMPILE_OPTIONS})
+    target_include_directories(${name} SYSTEM PRIVATE "${CMAKE_FIND_ROOT_PATH}/include/ddk")
+    target_link_options(${name} PRIVATE ${KMDKIT_DRIVER_LINK_OPTIONS})
+    if(A_INTEGRITY_CHECK)
+        target_link_options(${name} PRIVATE -Wl,--forceinteg)
+    endif()
+    set(libs ${A_LIBRARIES})
+    if(NOT A_NO_KLIB AND TARGET kmdkit_klib)
+        list(PREPEND libs kmdkit_klib)
+    endif()
+    target_link_libraries(${name} PRIVATE kmdkit_headers ${libs} ntoskrnl hal ${_kmd_driver_arch_libs})
+    set_property(TARGET ${name} PROPERTY KMDKIT_KIND driver)
+    set_property(TARGET ${name} PROPERTY KMDKIT_INTEGRITY_CHECK ${A_INTEGRITY_CHECK})
+
+    _kmd_post_link_fixup(${name})
+    _kmd_stage(${name} "${name}.sys" TRUE)
+endfunction()
+
+# --- kmd_add_client -------------------------------------------------------------------------------
+# kmd_add_client(<name> SOURCES <files...> [LIBRARIES <libs...>] [OUTPUT_NAME <file>] [SIGN] [WMAIN])
+#   A console .exe that needs no MinGW runtime DLL, staged in KMDKIT_DIST_DIR as <file>.exe
+#   (default <name>.exe; OUTPUT_NAME lets a client share its driver's name).
+#   SIGN signs the staged copy with the driver certificate; WMAIN: the entry is wmain (UTF-16 argv).
+function(kmd_add_client name)
+    cmake_parse_arguments(PARSE_ARGV 1 A "SIGN;WMAIN" "OUTPUT_NAME" "SOURCES;LIBRARIES")
+    _kmd_check_args(kmd_add_client "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
+                    SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
+
+    add_executable(${name} ${A_SOURCES})
+    set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON)
+    target_compile_definitions(${name} PRIVATE ${KMDKIT_CLIENT_DEFINES})
+    target_compile_options(${name} PRIVATE ${KMDKIT_CLIENT_COMPILE_OPTIONS})
+    target_link_options(${name} PRIVATE ${KMDKIT_CLIENT_LINK_OPTIONS} $<$<BOOL:${A_WMAIN}>:-municode>)
+    target_link_libraries(${name} PRIVATE kmdkit_headers ${A_LIBRARIES} ${KMDKIT_CLIENT_LIBS})
+    set_property(TARGET ${name} PROPERTY KMDKIT_KIND client)
+    if(A_OUTPUT_NAME)
+        set_target_properties(${name} PROPERTIES OUTPUT_NAME ${A_OUTPUT_NAME})
+    else()
+        set(A_OUTPUT_NAME ${name})
+    endif()
+    _kmd_stage(${name} "${A_OUTPUT_NAME}.exe" "${A_SIGN}")
+endfunction()
+
+# --- kmd_add_user_library -------------------------------------------------------------------------
+# A static library for clients, compiled with the client flags.
+function(kmd_add_user_library name)
+    cmake_parse_arguments(PARSE_ARGV 1 A "" "" "SOURCES;LIBRARIES")
+    _kmd_check_args(kmd_add_user_library "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
+                    SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
+    add_library(${name} STATIC ${A_SOURCES})
+    set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON)
+    target_compile_definitions(${name} PUBLIC ${KMDKIT_CLIENT_DEFINES})
+    target_compile_options(${name} PRIVATE ${KMDKIT_CLIENT_COMPILE_OPTIONS})
+    target_link_libraries(${name} PUBLIC kmdkit_headers ${A_LIBRARIES})
+endfunction()
+
+# --- kmd_add_kernel_library -----------------------------------------------------------------------
+# A static library for drivers, compiled with the driver flags.
+function(kmd_add_kernel_library name)
+    cmake_parse_arguments(PARSE_ARGV 1 A "" "" "SOURCES;LIBRARIES")
+    _kmd_check_args(kmd_add_kernel_library "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
+                    SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
+    add_library(${name} STATIC ${A_SOURCES})
+    set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON)
+    target_compile_definitions(${name} PUBLIC ${KMDKIT_DRIVER_DEFINES})
+    target_compile_options(${name} PRIVATE ${KMDKIT_DRIVER_COMPILE_OPTIONS})
+    target_include_directories(${name} SYSTEM PUBLIC "${CMAKE_FIND_ROOT_PATH}/include/ddk")
+    target_link_libraries(${name} PUBLIC kmdkit_headers ${A_LIBRARIES})
+endfunction()
+
+# kmdpe fix runs in place on the linked file, before anything signs it. KMDKIT_KMDPE is the host
+# tool (set by the toolkit's own build, or by the user to an installed kmdpe).
+function(_kmd_post_link_fixup name)
+    if(KMDKIT_KMDPE)
+        add_custom_command(TARGET ${name} POST_BUILD
+            COMMAND "${KMDKIT_KMDPE}" fix "$<TARGET_FILE:${name}>"
+            COMMENT "kmdpe fix ${name}.sys" VERBATIM)
+        if(TARGET kmdkit_kmdpe)
+            add_dependencies(${name} kmdkit_kmdpe)
+        endif()
+    endif()
+endfunction()
+
+include("${KMDKIT_CMAKE_DIR}/KmdKitWine.cmake")

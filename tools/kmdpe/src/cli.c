@@ -1,0 +1,226 @@
+/* cli.c - the kmdpe command line: fix, check, info, rules. */
+#include "cli.h"
+
+#include "fileio.h"
+#include "fix.h"
+#include "pe.h"
+#include "report.h"
+#include "rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+    "usage: kmdpe COMMAND [OPTIONS] FILE\n"
+    "commands:\n"
+    "  fix FILE       in place: INIT and .rsrc DISCARDABLE, NOT_PAGED on resident\n"
+    "                 sections (not PAGE*), recompute the checksum; refuses signed files\n"
+    "  check FILE [--arch x64|x86] [--json] [--allow-import DLL]... [--require-integrity-check]\n"
+    "                 lint a kernel driver image against the rules\n"
+    "  check --list-rules [--json], rules [--json]\n"
+    "                 list every rule id, name, severity and explanation\n"
+    "  info FILE [--json]\n"
+    "                 print headers, sections, imports, signature and TLS information\n"
+    "  help, version\n"
+    "exit status: 0 success/clean, 1 rule errors (check), 2 unreadable or malformed input,\n"
+    "             or bad usage\n";
+
+static int usage(FILE *err, const char *msg) {
+    if (msg)
+        fprintf(err, "kmdpe: %s\n", msg);
+    fputs(usage_text, err);
+    return KPE_EXIT_BAD_INPUT;
+}
+
+typedef struct {
+    const char *file;
+    int json, list_rules, require_integrity;
+    kpe_arch arch;
+    const char **allow;
+    size_t nallow;
+} args_t;
+
+/* Option value either as "--opt=value" or as the next argument. */
+static const char *opt_value(int argc, char **argv, int *i, const char *opt) {
+    size_t n = strlen(opt);
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+static int is_opt(const char *a, const char *opt) {
+    size_t n = strlen(opt);
+    return strncmp(a, opt, n) == 0 && (a[n] == 0 || a[n] == '=');
+}
+
+/* Parse the arguments after the command. Returns 0 or an exit code. */
+static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *err) {
+    int is_check = strcmp(cmd, "check") == 0, is_fix = strcmp(cmd, "fix") == 0;
+    int opts_done = 0;
+    char msg[256];
+    for (int i = 2; i < argc; i++) {
+        const char *s = argv[i];
+        if (!opts_done && strcmp(s, "--") == 0) {
+            opts_done = 1;
+        } else if (!opts_done && s[0] == '-' && s[1] == '-') {
+            if (strcmp(s, "--json") == 0 && !is_fix) {
+                a->json = 1;
+            } else if (is_check && strcmp(s, "--list-rules") == 0) {
+                a->list_rules = 1;
+            } else if (is_check && strcmp(s, "--require-integrity-check") == 0) {
+                a->require_integrity = 1;
+            } else if (is_check && is_opt(s, "--arch")) {
+                const char *v = opt_value(argc, argv, &i, "--arch");
+                if (v && strcmp(v, "x64") == 0)
+                    a->arch = KPE_ARCH_X64;
+                else if (v && strcmp(v, "x86") == 0)
+                    a->arch = KPE_ARCH_X86;
+                else
+                    return usage(err, "--arch needs x64 or x86");
+            } else if (is_check && is_opt(s, "--allow-import")) {
+                const char *v = opt_value(argc, argv, &i, "--allow-import");
+                if (!v || !*v)
+                    return usage(err, "--allow-import needs a DLL name");
+                a->allow[a->nallow++] = v;
+            } else {
+                snprintf(msg, sizeof msg, "unknown option for %s: %s", cmd, s);
+                return usage(err, msg);
+            }
+        } else if (a->file) {
+            snprintf(msg, sizeof msg, "%s takes one FILE (extra argument: %s)", cmd, s);
+            return usage(err, msg);
+        } else {
+            a->file = s;
+        }
+    }
+    if (!a->file && !a->list_rules) {
+        snprintf(msg, sizeof msg, "%s: missing FILE", cmd);
+        return usage(err, msg);
+    }
+    return 0;
+}
+
+static int load(const char *path, uint8_t **buf, size_t *size, kpe_image *img, FILE *err) {
+    char msg[256];
+    if (kpe_read_file(path, KPE_MAX_FILE_SIZE, buf, size, msg, sizeof msg)) {
+        fprintf(err, "kmdpe: %s: %s\n", path, msg);
+        return -1;
+    }
+    if (kpe_parse(img, *buf, *size)) {
+        fprintf(err, "kmdpe: %s: malformed PE: %s\n", path, img->error);
+        kpe_free(img);
+        free(*buf);
+        *buf = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_fix(const args_t *a, FILE *out, FILE *err) {
+    uint8_t *buf;
+    size_t size;
+    kpe_image img;
+    if (load(a->file, &buf, &size, &img, err))
+        return KPE_EXIT_BAD_INPUT;
+    kpe_fix_result res;
+    int r = kpe_fix(buf, size, &img, &res);
+    int rc = KPE_EXIT_OK;
+    char msg[256];
+    if (r < 0) {
+        fprintf(err, "kmdpe: %s: refusing to fix: %s\n", a->file, res.error);
+        rc = KPE_EXIT_BAD_INPUT;
+    } else if (r == 0) {
+        fprintf(out, "kmdpe: %s: already fixed (checksum 0x%08x)\n", a->file, res.new_checksum);
+    } else if (kpe_write_atomic(a->file, buf, size, msg, sizeof msg)) {
+        fprintf(err, "kmdpe: %s: %s\n", a->file, msg);
+        rc = KPE_EXIT_BAD_INPUT;
+    } else {
+        fprintf(out, "kmdpe: %s: fixed: %s%schecksum 0x%08x -> 0x%08x\n", a->file, res.changes,
+                res.nchanged ? "; " : "", res.old_checksum, res.new_checksum);
+    }
+    kpe_free(&img);
+    free(buf);
+    return rc;
+}
+
+static int cmd_check(const args_t *a, FILE *out, FILE *err) {
+    if (a->list_rules) {
+        kpe_print_rules(out, a->json);
+        return KPE_EXIT_OK;
+    }
+    uint8_t *buf;
+    size_t size;
+    kpe_image img;
+    if (load(a->file, &buf, &size, &img, err))
+        return KPE_EXIT_BAD_INPUT;
+    kpe_check_opts o = {a->arch, a->allow, a->nallow, a->require_integrity};
+    kpe_findings fs = {0};
+    int rc;
+    if (kpe_check(&img, &o, &fs)) {
+        fprintf(err, "kmdpe: %s: out of memory\n", a->file);
+        rc = KPE_EXIT_BAD_INPUT;
+    } else {
+        kpe_print_findings(out, a->file, &img, &fs, a->json);
+        rc = fs.errors ? KPE_EXIT_VIOLATIONS : KPE_EXIT_OK;
+    }
+    kpe_findings_free(&fs);
+    kpe_free(&img);
+    free(buf);
+    return rc;
+}
+
+static int cmd_info(const args_t *a, FILE *out, FILE *err) {
+    uint8_t *buf;
+    size_t size;
+    kpe_image img;
+    if (load(a->file, &buf, &size, &img, err))
+        return KPE_EXIT_BAD_INPUT;
+    kpe_print_info(out, a->file, &img, a->json);
+    kpe_free(&img);
+    free(buf);
+    return KPE_EXIT_OK;
+}
+
+int kmdpe_main(int argc, char **argv, FILE *out, FILE *err) {
+    if (argc < 2)
+        return usage(err, NULL);
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        fputs(usage_text, out);
+        return KPE_EXIT_OK;
+    }
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        fprintf(out, "kmdpe %s\n", KMDPE_VERSION);
+        return KPE_EXIT_OK;
+    }
+    args_t a;
+    memset(&a, 0, sizeof a);
+    a.allow = malloc(sizeof(char *) * (size_t)argc);
+    if (!a.allow)
+        return KPE_EXIT_BAD_INPUT;
+    int rc;
+    if (!strcmp(cmd, "rules")) {
+        a.list_rules = 1;
+        rc = parse_args(argc, argv, "check", &a, err);
+        if (!rc && a.file)
+            rc = usage(err, "rules takes no FILE");
+        if (!rc)
+            kpe_print_rules(out, a.json);
+    } else if (!strcmp(cmd, "fix") || !strcmp(cmd, "check") || !strcmp(cmd, "info")) {
+        rc = parse_args(argc, argv, cmd, &a, err);
+        if (!rc && a.list_rules && a.file)
+            rc = usage(err, "check --list-rules takes no FILE");
+        if (!rc)
+            rc = !strcmp(cmd, "fix")     ? cmd_fix(&a, out, err)
+                 : !strcmp(cmd, "check") ? cmd_check(&a, out, err)
+                                         : cmd_info(&a, out, err);
+    } else {
+        char msg[128];
+        snprintf(msg, sizeof msg, "unknown command: %.64s", cmd);
+        rc = usage(err, msg);
+    }
+    free(a.allow);
+    return rc;
+}

@@ -1,0 +1,213 @@
+/* report.c - human and JSON output for `info` and `check`. */
+#include "report.h"
+
+#include "json.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+/* Print LEN bytes with unprintable bytes as \xNN. */
+static void put_printable(FILE *f, const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f)
+            fputc(c, f);
+        else
+            fprintf(f, "\\x%02x", c);
+    }
+}
+
+static void json_flags(FILE *f, const kpe_flag *tbl, uint32_t v) {
+    char buf[512];
+    kpe_flags_str(buf, sizeof buf, tbl, v);
+    fputc('[', f);
+    const char *p = buf;
+    int first = 1;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (!first)
+            fputc(',', f);
+        kpe_json_str(f, p, n);
+        first = 0;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    fputc(']', f);
+}
+
+static void info_text(FILE *f, const char *path, const kpe_image *img) {
+    char buf[512];
+    fprintf(f, "file:               %s\n", path);
+    fprintf(f, "format:             %s\n", img->pe32plus ? "PE32+" : "PE32");
+    fprintf(f, "machine:            0x%04x %s\n", img->machine, kpe_machine_name(img->machine));
+    fprintf(f, "image base:         0x%" PRIx64 "\n", img->image_base);
+    fprintf(f, "entry point:        0x%08x\n", img->entry);
+    fprintf(f, "subsystem:          %u %s\n", img->subsystem, kpe_subsystem_name(img->subsystem));
+    kpe_flags_str(buf, sizeof buf, kpe_file_flags, img->file_chars);
+    fprintf(f, "characteristics:    0x%04x %s\n", img->file_chars, buf);
+    kpe_flags_str(buf, sizeof buf, kpe_dll_flags, img->dll_chars);
+    fprintf(f, "dll characteristics: 0x%04x %s\n", img->dll_chars, buf);
+    fprintf(f, "force integrity:    %s\n",
+            (img->dll_chars & KPE_DLLCHAR_FORCE_INTEGRITY) ? "yes" : "no");
+    fprintf(f, "section alignment:  0x%x\n", img->section_align);
+    fprintf(f, "file alignment:     0x%x\n", img->file_align);
+    fprintf(f, "size of image:      0x%x\n", img->size_of_image);
+    fprintf(f, "size of headers:    0x%x\n", img->size_of_headers);
+    fprintf(f, "checksum:           stored 0x%08x computed 0x%08x (%s)\n", img->checksum,
+            img->checksum_computed, img->checksum == img->checksum_computed ? "ok" : "MISMATCH");
+    kpe_dir c = img->dirs[KPE_DIR_SECURITY];
+    if (c.size)
+        fprintf(f, "signed:             yes (certificate table at 0x%x, 0x%x bytes)\n", c.rva,
+                c.size);
+    else
+        fprintf(f, "signed:             no\n");
+    kpe_dir t = img->dirs[KPE_DIR_TLS];
+    fprintf(f, "tls:                %s\n", (t.rva || t.size) ? "yes" : "no");
+    fprintf(f, "sections (%u):\n", img->nsections);
+    fprintf(f, "  #  name      vaddr      vsize      rawoff     rawsize    flags\n");
+    for (unsigned i = 0; i < img->nsections; i++) {
+        const kpe_section *s = &img->sections[i];
+        kpe_flags_str(buf, sizeof buf, kpe_scn_flags, s->chars);
+        fprintf(f, "  %-2u ", i + 1);
+        put_printable(f, s->name, strlen(s->name));
+        fprintf(f, "%*s 0x%08x 0x%08x 0x%08x 0x%08x 0x%08x %s\n", (int)(8 - strlen(s->name)), "",
+                s->vaddr, s->vsize, s->raw_off, s->raw_size, s->chars, buf);
+    }
+    fprintf(f, "imports (%zu DLLs):\n", img->ndlls);
+    for (size_t i = 0; i < img->ndlls; i++) {
+        const kpe_dll *d = &img->dlls[i];
+        fputs("  ", f);
+        put_printable(f, kpe_str_ptr(img, d->name), d->name.len);
+        fprintf(f, "%s\n", d->delay ? " (delay-load)" : "");
+        for (size_t k = 0; k < d->nfuncs; k++) {
+            const kpe_func *fn = &img->funcs[d->first_func + k];
+            if (fn->by_ordinal) {
+                fprintf(f, "    #%u\n", fn->ordinal);
+            } else {
+                fputs("    ", f);
+                put_printable(f, kpe_str_ptr(img, fn->name), fn->name.len);
+                fputc('\n', f);
+            }
+        }
+    }
+}
+
+static void info_json(FILE *f, const char *path, const kpe_image *img) {
+    fputs("{\"file\":", f);
+    kpe_json_cstr(f, path);
+    fprintf(f, ",\"format\":\"%s\",\"machine\":%u,\"machine_name\":\"%s\",\"arch\":\"%s\"",
+            img->pe32plus ? "PE32+" : "PE32", img->machine, kpe_machine_name(img->machine),
+            kpe_arch_name(img->machine));
+    fprintf(f, ",\"image_base\":%" PRIu64 ",\"entry_point\":%u,\"subsystem\":%u",
+            img->image_base, img->entry, img->subsystem);
+    fprintf(f, ",\"subsystem_name\":\"%s\",\"characteristics\":%u,\"characteristics_flags\":",
+            kpe_subsystem_name(img->subsystem), img->file_chars);
+    json_flags(f, kpe_file_flags, img->file_chars);
+    fprintf(f, ",\"dll_characteristics\":%u,\"dll_characteristics_flags\":", img->dll_chars);
+    json_flags(f, kpe_dll_flags, img->dll_chars);
+    fprintf(f, ",\"force_integrity\":%s",
+            (img->dll_chars & KPE_DLLCHAR_FORCE_INTEGRITY) ? "true" : "false");
+    fprintf(f,
+            ",\"section_alignment\":%u,\"file_alignment\":%u,\"size_of_image\":%u,"
+            "\"size_of_headers\":%u",
+            img->section_align, img->file_align, img->size_of_image, img->size_of_headers);
+    fprintf(f, ",\"checksum\":{\"stored\":%u,\"computed\":%u,\"valid\":%s}", img->checksum,
+            img->checksum_computed, img->checksum == img->checksum_computed ? "true" : "false");
+    fputs(",\"sections\":[", f);
+    for (unsigned i = 0; i < img->nsections; i++) {
+        const kpe_section *s = &img->sections[i];
+        fprintf(f, "%s{\"index\":%u,\"name\":", i ? "," : "", i + 1);
+        kpe_json_cstr(f, s->name);
+        fprintf(f,
+                ",\"virtual_address\":%u,\"virtual_size\":%u,\"raw_offset\":%u,\"raw_size\":%u,"
+                "\"characteristics\":%u,\"flags\":",
+                s->vaddr, s->vsize, s->raw_off, s->raw_size, s->chars);
+        json_flags(f, kpe_scn_flags, s->chars);
+        fputc('}', f);
+    }
+    fputs("],\"imports\":[", f);
+    for (size_t i = 0; i < img->ndlls; i++) {
+        const kpe_dll *d = &img->dlls[i];
+        fputs(i ? ",{\"dll\":" : "{\"dll\":", f);
+        kpe_json_str(f, kpe_str_ptr(img, d->name), d->name.len);
+        fprintf(f, ",\"delay\":%s,\"functions\":[", d->delay ? "true" : "false");
+        for (size_t k = 0; k < d->nfuncs; k++) {
+            const kpe_func *fn = &img->funcs[d->first_func + k];
+            if (k)
+                fputc(',', f);
+            if (fn->by_ordinal) {
+                fprintf(f, "{\"ordinal\":%u}", fn->ordinal);
+            } else {
+                fputs("{\"name\":", f);
+                kpe_json_str(f, kpe_str_ptr(img, fn->name), fn->name.len);
+                fprintf(f, ",\"hint\":%u}", fn->hint);
+            }
+        }
+        fputs("]}", f);
+    }
+    kpe_dir c = img->dirs[KPE_DIR_SECURITY];
+    kpe_dir t = img->dirs[KPE_DIR_TLS];
+    fprintf(f, "],\"signed\":%s,\"certificate_table\":", c.size ? "true" : "false");
+    if (c.size)
+        fprintf(f, "{\"offset\":%u,\"size\":%u}", c.rva, c.size);
+    else
+        fputs("null", f);
+    fprintf(f, ",\"tls\":%s}\n", (t.rva || t.size) ? "true" : "false");
+}
+
+void kpe_print_info(FILE *f, const char *path, const kpe_image *img, int json) {
+    if (json)
+        info_json(f, path, img);
+    else
+        info_text(f, path, img);
+}
+
+static const char *sev_name(kpe_severity s) { return s == KPE_SEV_ERROR ? "error" : "warning"; }
+
+void kpe_print_findings(FILE *f, const char *path, const kpe_image *img,
+                        const kpe_findings *fs, int json) {
+    if (json) {
+        fputs("{\"file\":", f);
+        kpe_json_cstr(f, path);
+        fprintf(f, ",\"arch\":\"%s\",\"errors\":%zu,\"warnings\":%zu,\"findings\":[",
+                kpe_arch_name(img->machine), fs->errors, fs->warnings);
+        for (size_t i = 0; i < fs->n; i++) {
+            const kpe_finding *x = &fs->items[i];
+            fprintf(f, "%s{\"id\":\"%s\",\"name\":\"%s\",\"severity\":\"%s\",\"message\":",
+                    i ? "," : "", x->rule->id, x->rule->name, sev_name(x->rule->severity));
+            kpe_json_cstr(f, x->message);
+            fputc('}', f);
+        }
+        fprintf(f, "],\"truncated\":%zu}\n", fs->dropped);
+        return;
+    }
+    for (size_t i = 0; i < fs->n; i++) {
+        const kpe_finding *x = &fs->items[i];
+        fprintf(f, "%s: %s %s %s: %s\n", path, sev_name(x->rule->severity), x->rule->id,
+                x->rule->name, x->message);
+    }
+    if (fs->dropped)
+        fprintf(f, "%s: note: %zu further findings not shown\n", path, fs->dropped);
+    fprintf(f, "%s: %zu error%s, %zu warning%s\n", path, fs->errors, fs->errors == 1 ? "" : "s",
+            fs->warnings, fs->warnings == 1 ? "" : "s");
+}
+
+void kpe_print_rules(FILE *f, int json) {
+    if (json)
+        fputc('[', f);
+    for (size_t i = 0; i < kpe_nrules; i++) {
+        const kpe_rule *r = &kpe_rules[i];
+        if (json) {
+            fprintf(f, "%s{\"id\":\"%s\",\"name\":\"%s\",\"severity\":\"%s\",\"summary\":",
+                    i ? "," : "", r->id, r->name, sev_name(r->severity));
+            kpe_json_cstr(f, r->summary);
+            fputc('}', f);
+        } else {
+            fprintf(f, "%s %-20s %-7s %s\n", r->id, r->name, sev_name(r->severity), r->summary);
+        }
+    }
+    if (json)
+        fputs("]\n", f);
+}
