@@ -210,3 +210,9 @@ function(_kmd_post_link_fixup name)
 endfunction()
 
 include("${KMDKIT_CMAKE_DIR}/KmdKitWine.cmake")
+
+# The kernel support library (kernel/lib) that kmd_add_driver links by default: built once per
+# build tree, for in-tree and out-of-tree projects alike.
+if(NOT TARGET kmdkit_klib AND EXISTS "${KMDKIT_ROOT}/kernel/lib/CMakeLists.txt")
+    add_subdirectory("${KMDKIT_ROOT}/kernel/lib" "${CMAKE_BINARY_DIR}/kmdkit/klib")
+endif()
