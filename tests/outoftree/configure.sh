@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Configures (and, when it should succeed, builds) the out-of-tree project in tests/outoftree.
+#   configure.sh ok|fail REGEX WORKDIR [cmake -D arguments...]
+# ok: configure and build must succeed and their output match REGEX;
+# fail: configure or build must fail and its output match REGEX (the error names the problem).
+set -uo pipefail
+want=$1 re=$2 work=$3
+shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+kmdkit=$(cd "$here/../.." && pwd)
+rm -rf "$work"
+mkdir -p "$work"
+{
+    cmake -S "$here" -B "$work/build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$kmdkit/toolchain-mingw.cmake" \
+        -DKMDKIT_DIR="$kmdkit" -DCMAKE_BUILD_TYPE=Release -DKMDKIT_WINE_TESTS=OFF "$@" &&
+        cmake --build "$work/build"
+} >"$work/output.txt" 2>&1
+rc=$?
+cat "$work/output.txt"
+echo "---- configure/build exit code: $rc"
+if [ "$want" = ok ] && [ $rc -ne 0 ]; then echo "FAIL: expected success"; exit 1; fi
+if [ "$want" = fail ] && [ $rc -eq 0 ]; then echo "FAIL: expected a failure"; exit 1; fi
+# CMake wraps long messages: match against the output with all whitespace runs made one space.
+tr -s ' \n' '  ' <"$work/output.txt" >"$work/output.flat"
+if ! grep -Eq -- "$re" "$work/output.flat"; then echo "FAIL: output does not match /$re/"; exit 1; fi
+# A secret (a password) must never be printed.
+if [ -n "${FORBID_OUTPUT:-}" ] && grep -qF -- "$FORBID_OUTPUT" "$work/output.txt"; then echo "FAIL: the output shows a secret"; exit 1; fi
+# Idiomatic driver code (pool tags, UNREFERENCED_PARAMETER, ...) must build without a warning.
+if [ "$want" = ok ] && grep -q "warning:" "$work/output.txt"; then echo "FAIL: the build printed warnings"; exit 1; fi
+echo "PASS: $want, output matches /$re/"
