@@ -13,7 +13,7 @@ openssl req -x509 -newkey rsa:3072 -sha256 -nodes -days 30 -subj "/CN=kmdkit rep
     { echo "FAIL: openssl could not make the certificate"; exit 1; }
 
 build() { # build SOURCE_COPY BUILD_DIR
-    mkdir -p "$1"
+    mkdir -p "$1" "$(dirname "$2")"
     tar -C "$src" --exclude=./build --exclude=./.git -cf - . | tar -C "$1" -xf -
     cmake -S "$1" -B "$2" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$1/toolchain-mingw.cmake" \
         -DKMDKIT_ARCH="$arch" -DCMAKE_BUILD_TYPE=Release -DKMDKIT_WINE_TESTS=OFF \
