@@ -125,11 +125,17 @@ static int cmd_fix(const args_t *a, FILE *out, FILE *err) {
     if (load(a->file, &buf, &size, &img, err))
         return KPE_EXIT_BAD_INPUT;
     kpe_fix_result res;
+    kpe_image again;
+    memset(&again, 0, sizeof again);
     int r = kpe_fix(buf, size, &img, &res);
     int rc = KPE_EXIT_OK;
     char msg[256];
     if (r < 0) {
         fprintf(err, "kmdpe: %s: refusing to fix: %s\n", a->file, res.error);
+        rc = KPE_EXIT_BAD_INPUT;
+    } else if (r == 1 && kpe_parse(&again, buf, size) != 0) {
+        fprintf(err, "kmdpe: %s: refusing to fix: the fixed image would be malformed (%s)\n",
+                a->file, again.error);
         rc = KPE_EXIT_BAD_INPUT;
     } else if (r == 0) {
         fprintf(out, "kmdpe: %s: already fixed (checksum 0x%08x)\n", a->file, res.new_checksum);
@@ -140,6 +146,7 @@ static int cmd_fix(const args_t *a, FILE *out, FILE *err) {
         fprintf(out, "kmdpe: %s: fixed: %s%schecksum 0x%08x -> 0x%08x\n", a->file, res.changes,
                 res.nchanged ? "; " : "", res.old_checksum, res.new_checksum);
     }
+    kpe_free(&again);
     kpe_free(&img);
     free(buf);
     return rc;

@@ -63,8 +63,7 @@ fail:
     return -1;
 }
 
-int kpe_write_atomic(const char *path, const uint8_t *buf, size_t size, char *err,
-                     size_t errlen) {
+int kpe_write_atomic(const char *path, const uint8_t *buf, size_t size, char *err, size_t errlen) {
     char *real = NULL;
     struct stat st;
     int have_st = lstat(path, &st) == 0;

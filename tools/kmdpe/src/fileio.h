@@ -9,7 +9,6 @@
 int kpe_read_file(const char *path, size_t max, uint8_t **buf, size_t *size, char *err,
                   size_t errlen);
 /* Write BUF to a temp file next to PATH, then rename it over PATH. 0 ok, -1 with ERR. */
-int kpe_write_atomic(const char *path, const uint8_t *buf, size_t size, char *err,
-                     size_t errlen);
+int kpe_write_atomic(const char *path, const uint8_t *buf, size_t size, char *err, size_t errlen);
 
 #endif

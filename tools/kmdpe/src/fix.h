@@ -10,8 +10,8 @@
 uint32_t kpe_fix_section_chars(const kpe_section *s);
 
 typedef struct {
-    unsigned nchanged;   /* sections whose characteristics changed */
-    char changes[1024];  /* human-readable list, e.g. "INIT +DISCARDABLE; .text +NOT_PAGED" */
+    unsigned nchanged;  /* sections whose characteristics changed */
+    char changes[1024]; /* human-readable list, e.g. "INIT +DISCARDABLE; .text +NOT_PAGED" */
     uint32_t old_checksum, new_checksum;
     char error[256];
 } kpe_fix_result;

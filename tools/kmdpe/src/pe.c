@@ -119,9 +119,7 @@ static int read_cstr(const kpe_image *img, uint32_t rva, size_t maxlen, kpe_str 
     return -2;
 }
 
-const char *kpe_str_ptr(const kpe_image *img, kpe_str s) {
-    return (const char *)img->data + s.off;
-}
+const char *kpe_str_ptr(const kpe_image *img, kpe_str s) { return (const char *)img->data + s.off; }
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
@@ -166,7 +164,9 @@ static int add_dll(kpe_image *img, kpe_str name, int delay) {
     return 0;
 }
 
-static const char *dir_label(int delay) { return delay ? "delay import descriptor" : "import descriptor"; }
+static const char *dir_label(int delay) {
+    return delay ? "delay import descriptor" : "import descriptor";
+}
 
 /* Parse the thunk array at RVA for the most recently added DLL. */
 static int parse_thunks(kpe_image *img, uint32_t rva, int delay, size_t di) {
@@ -227,8 +227,7 @@ static int parse_thunks(kpe_image *img, uint32_t rva, int delay, size_t di) {
 static int read_dll_name(kpe_image *img, uint32_t rva, int delay, size_t di, kpe_str *out) {
     int r = read_cstr(img, rva, KPE_MAX_DLL_NAME, out);
     if (r == -1)
-        return fail(img, "%s %zu: DLL name RVA 0x%x maps to no section", dir_label(delay), di,
-                    rva);
+        return fail(img, "%s %zu: DLL name RVA 0x%x maps to no section", dir_label(delay), di, rva);
     if (r == -2)
         return fail(img,
                     "%s %zu: DLL name at RVA 0x%x is not NUL-terminated within its section "
@@ -312,7 +311,8 @@ int kpe_parse(kpe_image *img, const uint8_t *d, size_t n) {
         return fail(img, "no MZ signature");
     img->e_lfanew = rd32(d + 0x3c);
     if (!in_file(n, img->e_lfanew, 24))
-        return fail(img, "e_lfanew 0x%x: PE signature and file header extend past end of file (0x%zx)",
+        return fail(img,
+                    "e_lfanew 0x%x: PE signature and file header extend past end of file (0x%zx)",
                     img->e_lfanew, n);
     if (rd32(d + img->e_lfanew) != 0x4550)
         return fail(img, "no PE signature at e_lfanew 0x%x", img->e_lfanew);
@@ -381,8 +381,7 @@ int kpe_parse(kpe_image *img, const uint8_t *d, size_t n) {
         s->chars = rd32(sh + 36);
         s->hdr_off = img->sect_off + (size_t)i * 40;
         if (s->raw_size && !in_file(n, s->raw_off, s->raw_size))
-            return fail(img,
-                        "section %u (%s) raw data 0x%x+0x%x extends past end of file (0x%zx)",
+            return fail(img, "section %u (%s) raw data 0x%x+0x%x extends past end of file (0x%zx)",
                         i + 1, s->name, s->raw_off, s->raw_size, n);
     }
     kpe_dir sec = img->dirs[KPE_DIR_SECURITY];
@@ -405,65 +404,102 @@ void kpe_free(kpe_image *img) {
 
 const char *kpe_machine_name(uint16_t m) {
     switch (m) {
-    case KPE_MACHINE_I386: return "I386";
-    case KPE_MACHINE_AMD64: return "AMD64";
-    case KPE_MACHINE_ARM64: return "ARM64";
-    case KPE_MACHINE_ARMNT: return "ARMNT";
-    case 0x1c0: return "ARM";
-    case 0x200: return "IA64";
-    default: return "UNKNOWN";
+    case KPE_MACHINE_I386:
+        return "I386";
+    case KPE_MACHINE_AMD64:
+        return "AMD64";
+    case KPE_MACHINE_ARM64:
+        return "ARM64";
+    case KPE_MACHINE_ARMNT:
+        return "ARMNT";
+    case 0x1c0:
+        return "ARM";
+    case 0x200:
+        return "IA64";
+    default:
+        return "UNKNOWN";
     }
 }
 
 const char *kpe_arch_name(uint16_t m) {
     switch (m) {
-    case KPE_MACHINE_I386: return "x86";
-    case KPE_MACHINE_AMD64: return "x64";
-    case KPE_MACHINE_ARM64: return "arm64";
-    case KPE_MACHINE_ARMNT: return "arm";
-    default: return "unknown";
+    case KPE_MACHINE_I386:
+        return "x86";
+    case KPE_MACHINE_AMD64:
+        return "x64";
+    case KPE_MACHINE_ARM64:
+        return "arm64";
+    case KPE_MACHINE_ARMNT:
+        return "arm";
+    default:
+        return "unknown";
     }
 }
 
 const char *kpe_subsystem_name(uint16_t s) {
-    static const char *const names[] = {
-        "UNKNOWN",        "NATIVE",     "WINDOWS_GUI",          "WINDOWS_CUI",
-        "4",              "OS2_CUI",    "6",                    "POSIX_CUI",
-        "NATIVE_WINDOWS", "WINDOWS_CE_GUI", "EFI_APPLICATION", "EFI_BOOT_SERVICE_DRIVER",
-        "EFI_RUNTIME_DRIVER", "EFI_ROM", "XBOX",                 "15",
-        "WINDOWS_BOOT_APPLICATION"};
+    static const char *const names[] = {"UNKNOWN",
+                                        "NATIVE",
+                                        "WINDOWS_GUI",
+                                        "WINDOWS_CUI",
+                                        "4",
+                                        "OS2_CUI",
+                                        "6",
+                                        "POSIX_CUI",
+                                        "NATIVE_WINDOWS",
+                                        "WINDOWS_CE_GUI",
+                                        "EFI_APPLICATION",
+                                        "EFI_BOOT_SERVICE_DRIVER",
+                                        "EFI_RUNTIME_DRIVER",
+                                        "EFI_ROM",
+                                        "XBOX",
+                                        "15",
+                                        "WINDOWS_BOOT_APPLICATION"};
     if (s < sizeof names / sizeof names[0] && names[s][0] > '9')
         return names[s];
     return "UNKNOWN";
 }
 
-const kpe_flag kpe_file_flags[] = {
-    {0x0001, "RELOCS_STRIPPED"},    {0x0002, "EXECUTABLE_IMAGE"},
-    {0x0004, "LINE_NUMS_STRIPPED"}, {0x0008, "LOCAL_SYMS_STRIPPED"},
-    {0x0010, "AGGRESSIVE_WS_TRIM"}, {0x0020, "LARGE_ADDRESS_AWARE"},
-    {0x0080, "BYTES_REVERSED_LO"},  {0x0100, "32BIT_MACHINE"},
-    {0x0200, "DEBUG_STRIPPED"},     {0x0400, "REMOVABLE_RUN_FROM_SWAP"},
-    {0x0800, "NET_RUN_FROM_SWAP"},  {0x1000, "SYSTEM"},
-    {0x2000, "DLL"},                {0x4000, "UP_SYSTEM_ONLY"},
-    {0x8000, "BYTES_REVERSED_HI"},  {0, NULL}};
+const kpe_flag kpe_file_flags[] = {{0x0001, "RELOCS_STRIPPED"},
+                                   {0x0002, "EXECUTABLE_IMAGE"},
+                                   {0x0004, "LINE_NUMS_STRIPPED"},
+                                   {0x0008, "LOCAL_SYMS_STRIPPED"},
+                                   {0x0010, "AGGRESSIVE_WS_TRIM"},
+                                   {0x0020, "LARGE_ADDRESS_AWARE"},
+                                   {0x0080, "BYTES_REVERSED_LO"},
+                                   {0x0100, "32BIT_MACHINE"},
+                                   {0x0200, "DEBUG_STRIPPED"},
+                                   {0x0400, "REMOVABLE_RUN_FROM_SWAP"},
+                                   {0x0800, "NET_RUN_FROM_SWAP"},
+                                   {0x1000, "SYSTEM"},
+                                   {0x2000, "DLL"},
+                                   {0x4000, "UP_SYSTEM_ONLY"},
+                                   {0x8000, "BYTES_REVERSED_HI"},
+                                   {0, NULL}};
 
 const kpe_flag kpe_dll_flags[] = {
-    {0x0020, "HIGH_ENTROPY_VA"}, {0x0040, "DYNAMIC_BASE"},   {0x0080, "FORCE_INTEGRITY"},
-    {0x0100, "NX_COMPAT"},       {0x0200, "NO_ISOLATION"},   {0x0400, "NO_SEH"},
-    {0x0800, "NO_BIND"},         {0x1000, "APPCONTAINER"},   {0x2000, "WDM_DRIVER"},
+    {0x0020, "HIGH_ENTROPY_VA"}, {0x0040, "DYNAMIC_BASE"},          {0x0080, "FORCE_INTEGRITY"},
+    {0x0100, "NX_COMPAT"},       {0x0200, "NO_ISOLATION"},          {0x0400, "NO_SEH"},
+    {0x0800, "NO_BIND"},         {0x1000, "APPCONTAINER"},          {0x2000, "WDM_DRIVER"},
     {0x4000, "GUARD_CF"},        {0x8000, "TERMINAL_SERVER_AWARE"}, {0, NULL}};
 
-const kpe_flag kpe_scn_flags[] = {
-    {0x00000008, "NO_PAD"},        {0x00000020, "CODE"},
-    {0x00000040, "INITIALIZED_DATA"}, {0x00000080, "UNINITIALIZED_DATA"},
-    {0x00000200, "LNK_INFO"},      {0x00000800, "LNK_REMOVE"},
-    {0x00001000, "LNK_COMDAT"},    {0x00008000, "GPREL"},
-    {0x00f00000, "ALIGN"}, /* placeholder: printed as ALIGN_nBYTES */
-    {0x01000000, "LNK_NRELOC_OVFL"}, {0x02000000, "DISCARDABLE"},
-    {0x04000000, "NOT_CACHED"},    {0x08000000, "NOT_PAGED"},
-    {0x10000000, "SHARED"},        {0x20000000, "EXECUTE"},
-    {0x40000000, "READ"},          {0x80000000, "WRITE"},
-    {0, NULL}};
+const kpe_flag kpe_scn_flags[] = {{0x00000008, "NO_PAD"},
+                                  {0x00000020, "CODE"},
+                                  {0x00000040, "INITIALIZED_DATA"},
+                                  {0x00000080, "UNINITIALIZED_DATA"},
+                                  {0x00000200, "LNK_INFO"},
+                                  {0x00000800, "LNK_REMOVE"},
+                                  {0x00001000, "LNK_COMDAT"},
+                                  {0x00008000, "GPREL"},
+                                  {0x00f00000, "ALIGN"}, /* placeholder: printed as ALIGN_nBYTES */
+                                  {0x01000000, "LNK_NRELOC_OVFL"},
+                                  {0x02000000, "DISCARDABLE"},
+                                  {0x04000000, "NOT_CACHED"},
+                                  {0x08000000, "NOT_PAGED"},
+                                  {0x10000000, "SHARED"},
+                                  {0x20000000, "EXECUTE"},
+                                  {0x40000000, "READ"},
+                                  {0x80000000, "WRITE"},
+                                  {0, NULL}};
 
 void kpe_flags_str(char *buf, size_t n, const kpe_flag *tbl, uint32_t v) {
     size_t used = 0;

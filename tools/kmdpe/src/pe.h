@@ -75,7 +75,7 @@ typedef struct {
 
 typedef struct {
     kpe_str name;
-    uint8_t delay; /* from the delay-load import directory */
+    uint8_t delay;             /* from the delay-load import directory */
     size_t first_func, nfuncs; /* range in kpe_image.funcs */
 } kpe_dll;
 

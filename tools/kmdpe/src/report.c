@@ -100,8 +100,8 @@ static void info_json(FILE *f, const char *path, const kpe_image *img) {
     fprintf(f, ",\"format\":\"%s\",\"machine\":%u,\"machine_name\":\"%s\",\"arch\":\"%s\"",
             img->pe32plus ? "PE32+" : "PE32", img->machine, kpe_machine_name(img->machine),
             kpe_arch_name(img->machine));
-    fprintf(f, ",\"image_base\":%" PRIu64 ",\"entry_point\":%u,\"subsystem\":%u",
-            img->image_base, img->entry, img->subsystem);
+    fprintf(f, ",\"image_base\":%" PRIu64 ",\"entry_point\":%u,\"subsystem\":%u", img->image_base,
+            img->entry, img->subsystem);
     fprintf(f, ",\"subsystem_name\":\"%s\",\"characteristics\":%u,\"characteristics_flags\":",
             kpe_subsystem_name(img->subsystem), img->file_chars);
     json_flags(f, kpe_file_flags, img->file_chars);
@@ -166,8 +166,8 @@ void kpe_print_info(FILE *f, const char *path, const kpe_image *img, int json) {
 
 static const char *sev_name(kpe_severity s) { return s == KPE_SEV_ERROR ? "error" : "warning"; }
 
-void kpe_print_findings(FILE *f, const char *path, const kpe_image *img,
-                        const kpe_findings *fs, int json) {
+void kpe_print_findings(FILE *f, const char *path, const kpe_image *img, const kpe_findings *fs,
+                        int json) {
     if (json) {
         fputs("{\"file\":", f);
         kpe_json_cstr(f, path);

@@ -8,8 +8,8 @@
 #include "rules.h"
 
 void kpe_print_info(FILE *f, const char *path, const kpe_image *img, int json);
-void kpe_print_findings(FILE *f, const char *path, const kpe_image *img,
-                        const kpe_findings *fs, int json);
+void kpe_print_findings(FILE *f, const char *path, const kpe_image *img, const kpe_findings *fs,
+                        int json);
 void kpe_print_rules(FILE *f, int json);
 
 #endif

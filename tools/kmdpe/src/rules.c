@@ -68,8 +68,6 @@ enum {
     R_FIX
 };
 
-static int oom;
-
 static void add(kpe_findings *out, int rule, const char *fmt, ...) {
     const kpe_rule *r = &kpe_rules[rule];
     if (r->severity == KPE_SEV_ERROR)
@@ -84,7 +82,7 @@ static void add(kpe_findings *out, int rule, const char *fmt, ...) {
         size_t cap = out->cap ? out->cap * 2 : 16;
         kpe_finding *p = realloc(out->items, cap * sizeof *p);
         if (!p) {
-            oom = 1;
+            out->oom = 1;
             out->dropped++;
             return;
         }
@@ -105,22 +103,22 @@ void kpe_findings_free(kpe_findings *f) {
 }
 
 static const char *const kernel_modules[] = {
-    "ntoskrnl.exe", "ntkrnlpa.exe", "ntkrnlmp.exe", "ntkrpamp.exe", "hal.dll",
-    "ndis.sys",     "fltmgr.sys",   "wdfldr.sys",   "ksecdd.sys",   "cng.sys",
-    "netio.sys",    "wmilib.sys",   "storport.sys", "scsiport.sys", "ataport.sys",
-    "tdi.sys",      "clfs.sys",     "ci.dll",       "bootvid.dll",  "kdcom.dll",
-    "pshed.dll",    "classpnp.sys", "usbd.sys",     "hidclass.sys", "hidparse.sys",
-    "ks.sys",       "portcls.sys",  "videoprt.sys", "dxgkrnl.sys",  "fwpkclnt.sys",
+    "ntoskrnl.exe", "ntkrnlpa.exe", "ntkrnlmp.exe", "ntkrpamp.exe",    "hal.dll",
+    "ndis.sys",     "fltmgr.sys",   "wdfldr.sys",   "ksecdd.sys",      "cng.sys",
+    "netio.sys",    "wmilib.sys",   "storport.sys", "scsiport.sys",    "ataport.sys",
+    "tdi.sys",      "clfs.sys",     "ci.dll",       "bootvid.dll",     "kdcom.dll",
+    "pshed.dll",    "classpnp.sys", "usbd.sys",     "hidclass.sys",    "hidparse.sys",
+    "ks.sys",       "portcls.sys",  "videoprt.sys", "dxgkrnl.sys",     "fwpkclnt.sys",
     "msrpc.sys",    "tbs.sys",      "tm.sys",       "wpprecorder.sys", "ucx01000.sys",
-    "battc.sys",    "ksecpkg.sys",  "win32k.sys",   "cmimcext.sys", "werkernel.sys"};
+    "battc.sys",    "ksecpkg.sys",  "win32k.sys",   "cmimcext.sys",    "werkernel.sys"};
 
 /* Name prefixes of user-mode DLLs that must never appear in a driver. */
 static const char *const user_prefixes[] = {
-    "msvcr",    "msvcp",     "ucrtbase", "vcruntime", "api-ms-",  "kernel32", "kernelbase",
-    "ntdll",    "user32",    "advapi32", "gdi32",     "ws2_32",   "shell32",  "ole32",
-    "oleaut32", "comctl32",  "comdlg32", "shlwapi",   "crypt32",  "bcrypt.",  "rpcrt4",
-    "secur32",  "winmm",     "setupapi", "wininet",   "winhttp",  "psapi",    "version.",
-    "iphlpapi", "dbghelp",   "libgcc",   "libstdc++", "libwinpthread", "cygwin1", "msys-"};
+    "msvcr",    "msvcp",    "ucrtbase", "vcruntime", "api-ms-",       "kernel32", "kernelbase",
+    "ntdll",    "user32",   "advapi32", "gdi32",     "ws2_32",        "shell32",  "ole32",
+    "oleaut32", "comctl32", "comdlg32", "shlwapi",   "crypt32",       "bcrypt.",  "rpcrt4",
+    "secur32",  "winmm",    "setupapi", "wininet",   "winhttp",       "psapi",    "version.",
+    "iphlpapi", "dbghelp",  "libgcc",   "libstdc++", "libwinpthread", "cygwin1",  "msys-"};
 
 static int str_ieq_n(const char *a, size_t alen, const char *b) {
     size_t n = strlen(b);
@@ -164,7 +162,8 @@ static void check_machine(const kpe_image *img, const kpe_check_opts *o, kpe_fin
         int want_plus = x64;
         uint16_t want_m = x64 ? KPE_MACHINE_AMD64 : KPE_MACHINE_I386;
         if (img->pe32plus != want_plus || img->machine != want_m)
-            add(out, R_MACHINE, "image is %s with Machine %s (0x%x); --arch %s requires %s with Machine %s (0x%x)",
+            add(out, R_MACHINE,
+                "image is %s with Machine %s (0x%x); --arch %s requires %s with Machine %s (0x%x)",
                 fmt, mn, img->machine, x64 ? "x64" : "x86", x64 ? "PE32+" : "PE32",
                 x64 ? "AMD64" : "I386", want_m);
         return;
@@ -261,10 +260,12 @@ static void check_layout(const kpe_image *img, kpe_findings *out) {
         const kpe_section *s = &img->sections[i];
         uint64_t vend = (uint64_t)s->vaddr + kpe_section_vlen(s);
         if (is_pow2(sa) && (s->vaddr & (sa - 1)))
-            add(out, R_LAYOUT, "section %u (%s) virtual address 0x%x is not a multiple of SectionAlignment 0x%x",
+            add(out, R_LAYOUT,
+                "section %u (%s) virtual address 0x%x is not a multiple of SectionAlignment 0x%x",
                 i + 1, s->name, s->vaddr, sa);
         if (i == 0 && s->vaddr < img->size_of_headers)
-            add(out, R_LAYOUT, "section 1 (%s) virtual address 0x%x overlaps the headers (SizeOfHeaders 0x%x)",
+            add(out, R_LAYOUT,
+                "section 1 (%s) virtual address 0x%x overlaps the headers (SizeOfHeaders 0x%x)",
                 s->name, s->vaddr, img->size_of_headers);
         if (i > 0) {
             const kpe_section *p = &img->sections[i - 1];
@@ -280,14 +281,16 @@ static void check_layout(const kpe_image *img, kpe_findings *out) {
         if (!s->raw_size)
             continue;
         if (s->raw_off < img->size_of_headers)
-            add(out, R_LAYOUT, "section %u (%s) raw data at 0x%x overlaps the headers (SizeOfHeaders 0x%x)",
-                i + 1, s->name, s->raw_off, img->size_of_headers);
+            add(out, R_LAYOUT,
+                "section %u (%s) raw data at 0x%x overlaps the headers (SizeOfHeaders 0x%x)", i + 1,
+                s->name, s->raw_off, img->size_of_headers);
         for (unsigned j = 0; j < i; j++) {
             const kpe_section *t = &img->sections[j];
             if (t->raw_size && (uint64_t)s->raw_off < (uint64_t)t->raw_off + t->raw_size &&
                 (uint64_t)t->raw_off < (uint64_t)s->raw_off + s->raw_size)
                 add(out, R_LAYOUT,
-                    "section %u (%s) raw data 0x%x+0x%x overlaps section %u (%s) raw data 0x%x+0x%x",
+                    "section %u (%s) raw data 0x%x+0x%x overlaps section %u (%s) raw data "
+                    "0x%x+0x%x",
                     i + 1, s->name, s->raw_off, s->raw_size, j + 1, t->name, t->raw_off,
                     t->raw_size);
         }
@@ -331,7 +334,6 @@ int kpe_check(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out) 
     static const kpe_check_opts defaults;
     if (!o)
         o = &defaults;
-    oom = 0;
     check_machine(img, o, out);
     if (img->subsystem != KPE_SUBSYSTEM_NATIVE)
         add(out, R_SUBSYS, "subsystem is %s (%u), not NATIVE (1); link with --subsystem,native",
@@ -357,13 +359,16 @@ int kpe_check(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out) 
     kpe_dir rel = img->dirs[KPE_DIR_BASERELOC];
     uint8_t blk[8];
     if (!rel.rva || !rel.size)
-        add(out, R_RELOC, "no base relocation directory; link with --dynamicbase and keep .reloc");
+        add(out, R_RELOC,
+            "no base relocation directory; link with --dynamicbase (GNU ld omits .reloc "
+            "when nothing needs relocating)");
     else if (rel.size < 8 || !kpe_read_rva(img, rel.rva, blk, sizeof blk))
         add(out, R_RELOC, "base relocation directory 0x%x+0x%x is invalid", rel.rva, rel.size);
     if (img->file_chars & KPE_FILE_RELOCS_STRIPPED)
         add(out, R_RELOC, "file characteristics have RELOCS_STRIPPED (0x1) set");
     if (!(img->dll_chars & KPE_DLLCHAR_DYNAMIC_BASE))
-        add(out, R_RELOC, "DllCharacteristics 0x%x lacks DYNAMIC_BASE (0x40); link with --dynamicbase",
+        add(out, R_RELOC,
+            "DllCharacteristics 0x%x lacks DYNAMIC_BASE (0x40); link with --dynamicbase",
             img->dll_chars);
     if (!(img->dll_chars & KPE_DLLCHAR_NX_COMPAT))
         add(out, R_NX, "DllCharacteristics 0x%x lacks NX_COMPAT (0x100); link with --nxcompat",
@@ -381,8 +386,9 @@ int kpe_check(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out) 
             diff &= ~KPE_SCN_MEM_DISCARDABLE;
         }
         if (strncmp(s->name, "PAGE", 4) == 0 && (s->chars & KPE_SCN_MEM_NOT_PAGED)) {
-            add(out, R_PAGE, "section %u (%s) is pageable by name but marked NOT_PAGED (run kmdpe fix)",
-                i + 1, s->name);
+            add(out, R_PAGE,
+                "section %u (%s) is pageable by name but marked NOT_PAGED (run kmdpe fix)", i + 1,
+                s->name);
             diff &= ~KPE_SCN_MEM_NOT_PAGED;
         }
         if (diff)
@@ -394,5 +400,5 @@ int kpe_check(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out) 
             "DllCharacteristics 0x%x lacks FORCE_INTEGRITY (0x80); link with --forceinteg "
             "(required e.g. by PsSetCreateProcessNotifyRoutineEx)",
             img->dll_chars);
-    return oom ? -1 : 0;
+    return out->oom ? -1 : 0;
 }

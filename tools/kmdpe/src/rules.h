@@ -28,6 +28,7 @@ typedef struct {
     size_t n, cap;
     size_t errors, warnings; /* counts include findings dropped past KPE_MAX_FINDINGS */
     size_t dropped;
+    int oom; /* set when a finding could not be stored */
 } kpe_findings;
 
 typedef enum { KPE_ARCH_ANY = 0, KPE_ARCH_X64, KPE_ARCH_X86 } kpe_arch;

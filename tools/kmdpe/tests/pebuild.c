@@ -19,8 +19,7 @@ static void put64(uint8_t *p, uint64_t v) {
     pb_put32(p + 4, (uint32_t)(v >> 32));
 }
 uint32_t pb_get32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 static uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) & ~(a - 1); }
@@ -96,7 +95,7 @@ static uint32_t build_rdata(const pb_opts *o, uint8_t *r, uint32_t base, uint32_
             uint8_t *d = r + ddesc + 32 * ddi++;
             pb_put32(d, 1); /* RVA-based */
             pb_put32(d + 4, base + name);
-            pb_put32(d + 8, dslot); /* module handle */
+            pb_put32(d + 8, dslot);      /* module handle */
             pb_put32(d + 12, dslot + 8); /* IAT (left zero; fine for parsing) */
             pb_put32(d + 16, base + ilt);
             dslot += 8 + (uint32_t)((nf + 1) * esz);

@@ -12,13 +12,13 @@ typedef struct {
 } pb_import;
 
 typedef struct {
-    int pe32;          /* 0: PE32+/AMD64 (default), 1: PE32/I386 */
+    int pe32;                 /* 0: PE32+/AMD64 (default), 1: PE32/I386 */
     const pb_import *imports; /* NULL: ntoskrnl.exe!DbgPrint, hal.dll!KeGetCurrentIrql */
     size_t nimports;
     int init, page, rsrc; /* add INIT / PAGE / .rsrc sections */
-    int unfixed;       /* section flags as GNU ld leaves them (before kmdpe fix) */
-    int tls;           /* add a TLS directory */
-    uint32_t data_size; /* raw size of .data (default 0x200) */
+    int unfixed;          /* section flags as GNU ld leaves them (before kmdpe fix) */
+    int tls;              /* add a TLS directory */
+    uint32_t data_size;   /* raw size of .data (default 0x200) */
 } pb_opts;
 
 typedef struct {
