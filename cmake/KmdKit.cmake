@@ -2,7 +2,7 @@
 #
 #   list(APPEND CMAKE_MODULE_PATH <kmdkit>/cmake)
 #   include(KmdKit)
-#   kmd_add_driver(mydrv SOURCES mydrv.c [LIBRARIES ...] [INTEGRITY_CHECK] [NO_KLIB])
+#   kmd_add_driver(mydrv SOURCES mydrv.c [LIBRARIES ...] [INTEGRITY_CHECK] [NO_KLIB] [NO_DIST])
 #   kmd_add_client(mycli SOURCES mycli.c [LIBRARIES ...] [SIGN])
 #
 # This file is the only place where driver compile and link flags live.
@@ -10,6 +10,7 @@
 
 include_guard(GLOBAL)
 cmake_minimum_required(VERSION 3.25)
+enable_testing()
 
 get_filename_component(KMDKIT_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 set(KMDKIT_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}")
@@ -112,18 +113,43 @@ endfunction()
 
 include("${KMDKIT_CMAKE_DIR}/KmdKitSign.cmake")
 
+# --- kmdpe, the host tool that fixes up and lints every driver -------------------------------------
+# Built for the host from tools/ during the build (same configure command); KMDKIT_KMDPE may name
+# an installed kmdpe instead.
+set(KMDKIT_KMDPE "" CACHE FILEPATH "kmdpe to use; empty: build tools/ for the host")
+if(KMDKIT_KMDPE)
+    set(KMDKIT_KMDPE_EXE "${KMDKIT_KMDPE}")
+elseif(NOT TARGET kmdkit_kmdpe)
+    include(ExternalProject)
+    set(_kmd_host "${CMAKE_BINARY_DIR}/kmdkit/host")
+    file(GLOB_RECURSE _kmd_kmdpe_sources CONFIGURE_DEPENDS "${KMDKIT_ROOT}/tools/*.c"
+         "${KMDKIT_ROOT}/tools/*.h" "${KMDKIT_ROOT}/tools/CMakeLists.txt")
+    ExternalProject_Add(kmdkit_kmdpe
+        SOURCE_DIR "${KMDKIT_ROOT}/tools"
+        BINARY_DIR "${_kmd_host}"
+        CMAKE_ARGS -DCMAKE_BUILD_TYPE=Release
+        BUILD_COMMAND ${CMAKE_COMMAND} --build "${_kmd_host}" --target kmdpe
+        INSTALL_COMMAND ""
+        BUILD_BYPRODUCTS "${_kmd_host}/kmdpe")
+    # Rebuild kmdpe when its sources change (ExternalProject alone would not notice).
+    ExternalProject_Add_StepDependencies(kmdkit_kmdpe build ${_kmd_kmdpe_sources})
+    set(KMDKIT_KMDPE_EXE "${_kmd_host}/kmdpe")
+endif()
+
 # --- kmd_add_driver -------------------------------------------------------------------------------
-# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB])
+# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB] [NO_DIST])
 #   Builds <name>.sys (native subsystem, relocatable, NX, no timestamp), fixes it up with kmdpe,
-#   signs and verifies it, and stages the signed copy in KMDKIT_DIST_DIR.
+#   signs and verifies it, stages the signed copy in KMDKIT_DIST_DIR, and adds the ctest
+#   <name>.lint (kmdpe check, label lint).
 #   INTEGRITY_CHECK sets the FORCE_INTEGRITY flag (needed by e.g. PsSetCreateProcessNotifyRoutineEx).
-#   NO_KLIB leaves out the kernel support library (kernel/lib) when the toolkit provides one.
+#   NO_KLIB leaves out the kernel support library (kernel/lib).
+#   NO_DIST: a driver that is not shipped (test fixtures): not signed, not staged, not linted.
 function(kmd_add_driver name)
-    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB" "" "SOURCES;LIBRARIES")
+    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB;NO_DIST" "" "SOURCES;LIBRARIES")
     _kmd_check_args(kmd_add_driver "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
                     SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
 
-    add_executable(${name} ${A_SOURCES})
+    add_executable(${name} ${A_SOURCES} "${KMDKIT_ROOT}/kernel/support/reloc_anchor.c")
     set_target_properties(${name} PROPERTIES SUFFIX ".sys" C_STANDARD 11 C_EXTENSIONS ON)
     target_compile_definitions(${name} PRIVATE ${KMDKIT_DRIVER_DEFINES})
     target_compile_options(${name} PRIVATE ${KMDKIT_DRIVER_COMPILE_OPTIONS})
@@ -141,7 +167,17 @@ function(kmd_add_driver name)
     set_property(TARGET ${name} PROPERTY KMDKIT_INTEGRITY_CHECK ${A_INTEGRITY_CHECK})
 
     _kmd_post_link_fixup(${name})
+    set_property(GLOBAL APPEND PROPERTY KMDKIT_DRIVERS ${name})
+    if(A_NO_DIST)
+        return()
+    endif()
     _kmd_stage(${name} "${name}.sys" TRUE)
+    set(check_args --arch ${KMDKIT_ARCH})
+    if(A_INTEGRITY_CHECK)
+        list(APPEND check_args --require-integrity-check)
+    endif()
+    add_test(NAME ${name}.lint COMMAND "${KMDKIT_KMDPE_EXE}" check "${KMDKIT_DIST_DIR}/${name}.sys" ${check_args})
+    set_tests_properties(${name}.lint PROPERTIES LABELS lint TIMEOUT 30)
 endfunction()
 
 # --- kmd_add_client -------------------------------------------------------------------------------
@@ -196,16 +232,14 @@ function(kmd_add_kernel_library name)
     target_link_libraries(${name} PUBLIC kmdkit_headers ${A_LIBRARIES})
 endfunction()
 
-# kmdpe fix runs in place on the linked file, before anything signs it. KMDKIT_KMDPE is the host
-# tool (set by the toolkit's own build, or by the user to an installed kmdpe).
+# kmdpe fix runs in place on the linked file, before anything signs it: INIT discardable,
+# non-paged sections marked, checksum recomputed.
 function(_kmd_post_link_fixup name)
-    if(KMDKIT_KMDPE)
-        add_custom_command(TARGET ${name} POST_BUILD
-            COMMAND "${KMDKIT_KMDPE}" fix "$<TARGET_FILE:${name}>"
-            COMMENT "kmdpe fix ${name}.sys" VERBATIM)
-        if(TARGET kmdkit_kmdpe)
-            add_dependencies(${name} kmdkit_kmdpe)
-        endif()
+    add_custom_command(TARGET ${name} POST_BUILD
+        COMMAND "${KMDKIT_KMDPE_EXE}" fix "$<TARGET_FILE:${name}>"
+        COMMENT "kmdpe fix ${name}.sys" VERBATIM)
+    if(TARGET kmdkit_kmdpe)
+        add_dependencies(${name} kmdkit_kmdpe)
     endif()
 endfunction()
 
