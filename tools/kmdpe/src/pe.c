@@ -254,7 +254,7 @@ static int parse_imports(kpe_image *img) {
         uint32_t oft = rd32(b), name = rd32(b + 12), ft = rd32(b + 16);
         if (name == 0 || ft == 0) /* the loader stops here too */
             break;
-        kpe_str s;
+        kpe_str s = {0, 0};
         if (read_dll_name(img, name, 0, i, &s) || add_dll(img, s, 0))
             return -1;
         if (parse_thunks(img, oft ? oft : ft, 0, i))
@@ -287,7 +287,7 @@ static int parse_delay_imports(kpe_image *img) {
             iat = iat ? iat - base : 0;
             intab = intab ? intab - base : 0;
         }
-        kpe_str s;
+        kpe_str s = {0, 0};
         if (read_dll_name(img, name, 1, i, &s) || add_dll(img, s, 1))
             return -1;
         uint32_t t = intab ? intab : iat;
