@@ -12,6 +12,8 @@
 #
 # Signing time: SOURCE_DATE_EPOCH from the environment at configure time, else 1704067200
 # (2024-01-01T00:00:00Z), so that signed files are byte-for-byte reproducible.
+# Every signed file is verified right after signing against KMDKIT_SIGN_CAFILE (a CA bundle, for a
+# certificate issued by a CA), or against the signing certificate itself (self-signed).
 # KMDKIT_SIGN_TIMESTAMP_URL: an RFC 3161 timestamp server for real releases (output then differs
 # from run to run).
 
@@ -25,6 +27,8 @@ set(KMDKIT_SIGN_PKCS12 "" CACHE FILEPATH "PKCS#12 file holding the signing certi
 set(KMDKIT_SIGN_PKCS12_PASSWORD_FILE "" CACHE FILEPATH "File whose content is the PKCS#12 password")
 set(KMDKIT_SIGN_PKCS12_PASSWORD_ENV "" CACHE STRING "Name of the environment variable holding the PKCS#12 password")
 set(KMDKIT_SIGN_TIMESTAMP_URL "" CACHE STRING "RFC 3161 timestamp server URL (releases only)")
+set(KMDKIT_SIGN_CAFILE "" CACHE FILEPATH
+    "CA certificates (PEM) to verify signatures against; empty: the signing certificate itself (self-signed)")
 
 if(DEFINED ENV{SOURCE_DATE_EPOCH})
     set(KMDKIT_SIGN_TIME "$ENV{SOURCE_DATE_EPOCH}")
@@ -161,7 +165,12 @@ function(_kmd_setup_signing)
     _kmd_check_cert_pem("${cert_pem}" "${origin}")
     _kmd_openssl("${cert_pem}" "cannot convert the certificate to DER"
                  x509 -in "${cert_pem}" -outform DER -out "${KMDKIT_SIGN_DIR}/signing.cer")
-    list(APPEND sign_args --ca "${cert_pem}" --time "${KMDKIT_SIGN_TIME}")
+    set(ca "${cert_pem}")
+    if(KMDKIT_SIGN_CAFILE)
+        _kmd_check_readable("${KMDKIT_SIGN_CAFILE}" "CA file")
+        set(ca "${KMDKIT_SIGN_CAFILE}")
+    endif()
+    list(APPEND sign_args --ca "${ca}" --time "${KMDKIT_SIGN_TIME}")
     if(KMDKIT_SIGN_TIMESTAMP_URL)
         list(APPEND sign_args --timestamp-url "${KMDKIT_SIGN_TIMESTAMP_URL}")
     endif()
