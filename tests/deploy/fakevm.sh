@@ -66,11 +66,11 @@ free_port() {
 }
 
 stop_vm() {
-    local dir=$1 pid i
+    local dir=$1 pid
     if [ -f "$dir/sshd.pid" ]; then
         pid=$(cat "$dir/sshd.pid")
         if kill "$pid" 2>/dev/null; then
-            for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         fi
         rm -f "$dir/sshd.pid"
     fi
@@ -84,7 +84,7 @@ stop_vm() {
 }
 
 start_vm() {
-    local dir=$1 prefix=$2 alias=${3:-fakevm} home port try f
+    local dir=$1 prefix=$2 alias=${3:-fakevm} home port f
     [ -f "$prefix/.kmdkit-snapshot/system.reg" ] || die "$prefix is not a fake VM prefix (run: fakevm.sh prefix $prefix)"
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
@@ -126,7 +126,7 @@ start_vm() {
     if [ "$(id -u)" = 0 ]; then
         mkdir -p /run/sshd # sshd's privilege separation directory (made by the service unit normally)
     fi
-    for try in 1 2 3 4 5; do
+    for _ in 1 2 3 4 5; do
         port=$(free_port)
         cat >"$dir/sshd_config" <<EOF
 # fakevm sshd (kmdkit tests): key login only, every command forced through fakevm-shell.sh
@@ -154,11 +154,11 @@ LogLevel VERBOSE
 Subsystem sftp $sftp_server
 EOF
         rm -f "$dir/sshd.pid"
-        if "$sshd" -f "$dir/sshd_config" -E "$dir/sshd.log" </dev/null >>"$dir/sshd.log" 2>&1; then
+        if "$sshd" -f "$dir/sshd_config" -E "$dir/sshd.log" </dev/null >"$dir/sshd.out" 2>&1; then
             break
         fi
         port=
-        grep -q "Bind to port" "$dir/sshd.log" || { cat "$dir/sshd.log" >&2; die "sshd did not start"; }
+        grep -q "Bind to port" "$dir/sshd.log" "$dir/sshd.out" || { cat "$dir/sshd.log" "$dir/sshd.out" >&2; die "sshd did not start"; }
     done
     [ -n "$port" ] || die "no free port for sshd after 5 tries (see $dir/sshd.log)"
 
@@ -181,7 +181,7 @@ EOF
     echo "$port" >"$dir/port"
 
     local out=
-    for try in $(seq 1 50); do
+    for _ in $(seq 1 50); do
         if out=$(timeout 30 ssh -F "$dir/ssh_config" "$alias" "echo fakevm-ready" </dev/null 2>&1) &&
             [[ $out == *fakevm-ready* ]]; then
             echo "fakevm $alias up: sshd pid $(cat "$dir/sshd.pid") on 127.0.0.1:$port, prefix $prefix, home $home"

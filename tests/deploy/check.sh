@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# The deploy tests: runs ci/deploy-vm against the fake Windows VMs (fakevm.sh) and checks its exit
+# code, its output, its logs and what is left on the VM afterwards.
+#
+#   check.sh CASE      CASE: usage missing_dist ok unreachable wrong_key driver_fails client_fails
+#                            corrupted parallel snapshot_keep
+# Environment (set by tests/deploy/CMakeLists.txt):
+#   DEPLOY_VM  ci/deploy-vm      DIST  the build's dist/      WORK  a scratch folder for this case
+#   VM1, VM2   the fake VMs' folders (fakevm.sh start DIR)
+set -uo pipefail
+
+case_name=${1:?usage: check.sh CASE}
+: "${DEPLOY_VM:?}" "${DIST:?}" "${WORK:?}" "${VM1:?}" "${VM2:?}"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+failures=0
+out=$WORK/out.txt
+
+ok() { echo "check: ok: $*"; }
+fail() { echo "check: FAIL: $*"; failures=$((failures + 1)); }
+
+# deploy ARGS...: runs ci/deploy-vm, output into $out (and shown), exit code into $rc.
+deploy() {
+    echo "check: \$ ci/deploy-vm $*"
+    local start=$SECONDS
+    rc=0
+    "$DEPLOY_VM" "$@" >"$out" 2>&1 </dev/null || rc=$?
+    sed 's/^/  > /' "$out"
+    echo "check: deploy-vm exited $rc after $((SECONDS - start)) s"
+}
+expect_rc() { if [ "$rc" = "$1" ]; then ok "exit code $1"; else fail "exit code $rc, expected $1"; fi; }
+# expect RE / expect_no RE: an extended regular expression on some line of the output.
+expect() { if grep -Eq -- "$1" "$out"; then ok "output has /$1/"; else fail "output lacks /$1/"; fi; }
+expect_no() { if grep -Eq -- "$1" "$out"; then fail "output has /$1/ but must not"; else ok "output lacks /$1/"; fi; }
+expect_file() { # FILE RE
+    if grep -Eq -- "$2" "$1" 2>/dev/null; then ok "$(basename "$1") has /$2/"; else fail "$1 lacks /$2/"; fi
+}
+
+vm_alias() { cat "$1/alias"; }
+# shellcheck source=/dev/null
+vm_home() { (. "$1/fakevm.env" && echo "$HOME_DIR"); }
+vm_commands() { wc -l <"$1/commands.log" 2>/dev/null || echo 0; }
+vm_ssh() { # VMDIR COMMAND: a command on the fake VM, like deploy-vm sends them
+    ssh -F "$1/ssh_config" "$(vm_alias "$1")" "$2" </dev/null
+}
+vm_staging_count() {
+    local h
+    h=$(vm_home "$1")
+    find "$h/kmdkit-staging" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l
+}
+# kmdctl on the VM (a copy outside any staging folder) to look at what a deploy left behind.
+vm_kmdctl() { # VMDIR ARGS...
+    local vm=$1
+    shift
+    if [ ! -f "$(vm_home "$vm")/kmdctl-check.exe" ]; then
+        echo "put $DIST/kmdctl.exe kmdctl-check.exe" |
+            sftp -q -F "$vm/ssh_config" -b - "$(vm_alias "$vm")" >/dev/null || fail "cannot copy kmdctl.exe to $vm"
+    fi
+    vm_ssh "$vm" "kmdctl-check.exe $*"
+}
+expect_service_gone() { # VMDIR NAME
+    local o r=0
+    o=$(vm_kmdctl "$1" status "$2" --json 2>&1) || r=$?
+    if [ "$r" = 3 ] && [[ $o == *'"code":1060'* ]]; then
+        ok "service $2 does not exist on $(vm_alias "$1") (kmdctl status: exit 3, error 1060)"
+    else
+        fail "service $2 is still on $(vm_alias "$1"): kmdctl status exit $r: $o"
+    fi
+}
+# ssh config of both fake VMs, for --ssh-config.
+both_configs() { cat "$VM1/ssh_config" "$VM2/ssh_config" >"$WORK/ssh_config"; }
+
+# A copy of dist/ to spoil.
+copy_dist() { cp -a "$DIST" "$WORK/dist"; }
+resum() { (cd "$WORK/dist" && awk '{print $2}' SHA256SUMS | xargs sha256sum >SHA256SUMS.new && mv SHA256SUMS.new SHA256SUMS); }
+
+common=(--timeout 90 --log-dir "$WORK/logs")
+vm1=(--ssh-config "$VM1/ssh_config" --host "$(vm_alias "$VM1")")
+h1=$(vm_alias "$VM1")
+h2=$(vm_alias "$VM2")
+
+case "$case_name" in
+usage)
+    # Every one of these must stop before touching a host (none is reachable anyway).
+    deploy --host nowhere.invalid --bogus
+    expect_rc 2; expect "error: unknown option '--bogus'"
+    deploy --dist "$DIST"
+    expect_rc 2; expect "error: no --host given"
+    deploy --host nowhere.invalid --dist "$DIST" --reboot
+    expect_rc 2; expect "error: --reboot is only used with --enable-testsigning"
+    deploy --host nowhere.invalid --dist "$DIST" --enable-testsigning
+    expect_rc 2; expect "error: --enable-testsigning needs --reboot"
+    deploy --host nowhere.invalid --dist "$DIST" --snapshot clean
+    expect_rc 2; expect "error: --snapshot needs --libvirt-domain"
+    deploy --host nowhere.invalid --dist "$DIST" --timeout soon
+    expect_rc 2; expect "error: --timeout 'soon' is not a number of seconds"
+    deploy --host nowhere.invalid --host nowhere.invalid --dist "$DIST"
+    expect_rc 2; expect "error: --host nowhere.invalid is given twice"
+    deploy --host nowhere.invalid --dist "$DIST" --driver nosuch
+    expect_rc 2; expect "error: driver nosuch: .*/nosuch.sys does not exist"
+    copy_dist
+    rm "$WORK/dist/signing.pem"
+    deploy --host nowhere.invalid --dist "$WORK/dist"
+    expect_rc 2; expect "error: .*/dist/signing.pem is listed in SHA256SUMS but missing"
+    cp "$DIST/signing.pem" "$WORK/dist/"
+    rm "$WORK/dist/kmdctl.exe"
+    sed -i '/ kmdctl.exe$/d' "$WORK/dist/SHA256SUMS"
+    deploy --host nowhere.invalid --dist "$WORK/dist"
+    expect_rc 2; expect "error: .*/dist/kmdctl.exe is missing \(kmdctl runs every step on the VM"
+    rm "$WORK/dist/SHA256SUMS"
+    deploy --host nowhere.invalid --dist "$WORK/dist"
+    expect_rc 2; expect "error: .*/dist/SHA256SUMS is missing"
+    expect_no "logs in"
+    ;;
+missing_dist)
+    before=$(vm_commands "$VM1")
+    deploy "${vm1[@]}" "${common[@]}" --dist "$WORK/no-such-dist"
+    expect_rc 2; expect "error: dist folder .*/no-such-dist does not exist"
+    deploy "${vm1[@]}" "${common[@]}" --preset no-such-preset
+    expect_rc 2; expect "error: dist folder .*/build/no-such-preset/dist does not exist \(build it first: cmake --preset no-such-preset"
+    if [ "$(vm_commands "$VM1")" = "$before" ]; then ok "the fake VM received no command"; else fail "the fake VM received commands"; fi
+    ;;
+ok)
+    stages=$(vm_staging_count "$VM1")
+    deploy "${vm1[@]}" "${common[@]}" --dist "$DIST" --driver skeleton
+    expect_rc 0
+    p="^\[$h1\] step"
+    expect "$p 1/11: wait for SSH: ok$"
+    expect "$p 2/11: copy [0-9]+ files \+ SHA256SUMS to kmdkit-staging.*: ok$"
+    expect "$p 3/11: verify checksums \(kmdctl checksums SHA256SUMS\): ok$"
+    expect "^\[$h1\] staging folder: C:\\\\users\\\\.*\\\\kmdkit-staging\\\\"
+    expect "$p 4/11: install certificate signing.cer \(Root, TrustedPublisher\): ok$"
+    expect "$p 5/11: check test signing: ok \(unknown: continuing\)$"
+    expect "^\[$h1\] warning: test signing state unknown"
+    expect "$p 6/11: install driver skeleton \(kmdctl install skeleton.sys --name skeleton\): ok$"
+    expect "$p 7/11: start skeleton: ok$"
+    expect "$p 8/11: run skeleton.exe \(smoke test\): ok \(exit 0\)$"
+    expect "$p 9/11: stop skeleton: ok$"
+    expect "$p 10/11: remove skeleton: ok$"
+    expect "$p 11/11: remove staging folder: ok$"
+    expect "^\[$h1\] deployed: passed in [0-9]+ s$"
+    expect "^$h1 +ok +[0-9]+ +-$"
+    expect "all 1 host\(s\) passed"
+    expect_no "FAILED"
+    log=$WORK/logs/$h1.log
+    expect_file "$log" "smoke: passed"                  # the client's own output
+    expect_file "$log" "OK skeleton.sys"                # kmdctl checksums, file by file
+    expect_file "$VM1/driver.log" "skeleton: DriverEntry: device .*KmdSkeleton ready"
+    expect_file "$VM1/driver.log" "skeleton: DriverUnload: device and link removed"
+    expect_service_gone "$VM1" skeleton
+    thumb=$(openssl x509 -inform der -in "$DIST/signing.cer" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
+    for store in Root TrustedPublisher; do
+        if vm_ssh "$VM1" "reg query HKLM\\Software\\Microsoft\\SystemCertificates\\$store\\Certificates\\$thumb" >/dev/null 2>&1; then
+            ok "certificate $thumb is in LocalMachine\\$store"
+        else
+            fail "certificate $thumb is not in LocalMachine\\$store"
+        fi
+    done
+    if [ "$(vm_staging_count "$VM1")" = "$stages" ]; then ok "no staging folder left"; else fail "a staging folder was left behind"; fi
+    ;;
+unreachable)
+    port=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1:0")->sockport')
+    deploy --host 127.0.0.1 --port "$port" --identity "$VM1/user_ed25519" --dist "$DIST" --driver skeleton --timeout 5 --log-dir "$WORK/logs"
+    expect_rc 1
+    expect "^\[127.0.0.1\] step 1/[0-9]+: wait for SSH: FAILED$"
+    expect "^\[127.0.0.1\] +\| ssh: connect to host 127.0.0.1 port $port: Connection refused"
+    expect "^\[127.0.0.1\] +\| \(deploy-vm: 127.0.0.1 did not answer over SSH within 5 s\)"
+    expect "^\[127.0.0.1\] FAILED at step 1/[0-9]+ wait for SSH after [0-9]+ s; log: .*/127.0.0.1.log$"
+    expect "^127.0.0.1 +FAILED +[0-9]+ +1/[0-9]+ wait for SSH$"
+    expect "1 of 1 host\(s\) FAILED"
+    expect_no "staging folder kept|rollback"
+    expect_file "$WORK/logs/127.0.0.1.log" "Connection refused"
+    ;;
+wrong_key)
+    ssh-keygen -q -t ed25519 -N '' -C wrong -f "$WORK/wrong_key"
+    sed "s|IdentityFile .*|IdentityFile $WORK/wrong_key|" "$VM1/ssh_config" >"$WORK/ssh_config"
+    before=$(vm_commands "$VM1")
+    deploy --ssh-config "$WORK/ssh_config" --host "$h1" --dist "$DIST" --driver skeleton "${common[@]}"
+    expect_rc 1
+    expect "^\[$h1\] step 1/[0-9]+: wait for SSH: FAILED$"
+    expect "^\[$h1\] +\| .*Permission denied \(publickey\)"
+    expect "^\[$h1\] +\| \(deploy-vm: $h1 refused the SSH login: wrong key or user\? .*not retrying"
+    expect "^$h1 +FAILED +[0-9]+ +1/[0-9]+ wait for SSH$"
+    expect_no "staging folder kept|rollback"
+    if [ "$(vm_commands "$VM1")" = "$before" ]; then ok "the fake VM ran no command"; else fail "the fake VM ran commands"; fi
+    ;;
+driver_fails)
+    # simplest's DriverEntry fails (Win32 87); skeleton, given after it, is never installed.
+    stages=$(vm_staging_count "$VM1")
+    deploy "${vm1[@]}" "${common[@]}" --dist "$DIST" --driver simplest --driver skeleton
+    expect_rc 1
+    expect "^\[$h1\] step 6/[0-9]+: install driver simplest .*: ok$"
+    expect "^\[$h1\] step 7/[0-9]+: start simplest: FAILED$"
+    expect "^\[$h1\] +\| .*87"
+    expect "^\[$h1\] rollback: remove simplest: ok$"
+    expect "^\[$h1\] staging folder kept for inspection: C:\\\\users\\\\.*\\\\kmdkit-staging\\\\[0-9-]+$"
+    expect "^$h1 +FAILED +[0-9]+ +7/[0-9]+ start simplest$"
+    expect_no "install driver skeleton"
+    expect_service_gone "$VM1" simplest
+    expect_service_gone "$VM1" skeleton
+    if [ "$(vm_staging_count "$VM1")" = $((stages + 1)) ]; then ok "the staging folder was kept"; else fail "no staging folder kept"; fi
+    ;;
+client_fails)
+    # kmdctl.exe as skeleton.exe: with no arguments it prints its usage and exits non-zero.
+    copy_dist
+    cp "$WORK/dist/kmdctl.exe" "$WORK/dist/skeleton.exe"
+    resum
+    deploy "${vm1[@]}" "${common[@]}" --dist "$WORK/dist" --driver skeleton
+    expect_rc 1
+    expect "^\[$h1\] step 7/11: start skeleton: ok$"
+    expect "^\[$h1\] step 8/11: run skeleton.exe \(smoke test\): FAILED$"
+    expect "^\[$h1\] +\| kmdctl: "                    # the stand-in client's own complaint
+    expect "^\[$h1\] +\| \(deploy-vm: skeleton.exe exited with code [1-9][0-9]*\)"
+    expect "^\[$h1\] rollback: stop skeleton: ok$"
+    expect "^\[$h1\] rollback: remove skeleton: ok$"
+    expect "^$h1 +FAILED +[0-9]+ +8/11 run skeleton.exe \(smoke test\)$"
+    expect_service_gone "$VM1" skeleton
+    ;;
+corrupted)
+    copy_dist
+    f=$WORK/dist/skeleton.sys
+    b=$(od -An -tu1 -j 200 -N 1 "$f" | tr -d ' ')
+    perl -e 'print chr($ARGV[0])' $(((b + 1) % 256)) | dd of="$f" bs=1 seek=200 conv=notrunc status=none
+    if cmp -s "$f" "$DIST/skeleton.sys"; then fail "the copy of skeleton.sys was not changed"; fi
+    # No --driver: every *.sys of dist, in name order.
+    all=$(cd "$DIST" && for f in *.sys; do printf '%s ' "${f%.sys}"; done)
+    deploy "${vm1[@]}" "${common[@]}" --dist "$WORK/dist"
+    expect_rc 1
+    expect "^deploy-vm: deploying ${all% } from $WORK/dist to $h1$"
+    expect "^\[$h1\] step 3/[0-9]+: verify checksums \(kmdctl checksums SHA256SUMS\): FAILED$"
+    expect "^\[$h1\] +\| .*skeleton.sys.*MISMATCH|MISMATCH.*skeleton.sys"
+    expect "^\[$h1\] staging folder kept for inspection: "
+    expect "^$h1 +FAILED +[0-9]+ +3/[0-9]+ verify checksums"
+    expect_no "install driver|rollback"
+    expect_service_gone "$VM1" skeleton
+    ;;
+parallel)
+    both_configs
+    deploy --ssh-config "$WORK/ssh_config" --host "$h1" --host "$h2" --dist "$DIST" --driver skeleton "${common[@]}"
+    expect_rc 0
+    for h in "$h1" "$h2"; do
+        expect "^\[$h\] step 8/11: run skeleton.exe \(smoke test\): ok \(exit 0\)$"
+        expect "^\[$h\] deployed: passed in [0-9]+ s$"
+        expect "^$h +ok +[0-9]+ +-$"
+        expect_file "$WORK/logs/$h.log" "smoke: passed"
+    done
+    expect "^host +result +seconds +failed step$"
+    expect "all 2 host\(s\) passed"
+    # Both ran at the same time: each started before the other finished.
+    s1=$(grep -n "^\[$h1\] step 1/" "$out" | cut -d: -f1); e1=$(grep -n "^\[$h1\] deployed" "$out" | cut -d: -f1)
+    s2=$(grep -n "^\[$h2\] step 1/" "$out" | cut -d: -f1); e2=$(grep -n "^\[$h2\] deployed" "$out" | cut -d: -f1)
+    if [ -n "$s1" ] && [ -n "$s2" ] && [ "$s1" -lt "$e2" ] && [ "$s2" -lt "$e1" ]; then
+        ok "the two deployments overlapped"
+    else
+        fail "the two deployments did not overlap (lines $s1-$e1 and $s2-$e2)"
+    fi
+    expect_service_gone "$VM1" skeleton
+    expect_service_gone "$VM2" skeleton
+    ;;
+snapshot_keep)
+    # --libvirt-domain/--snapshot through a stand-in virsh on PATH; --keep leaves the driver loaded.
+    mkdir -p "$WORK/bin"
+    cat >"$WORK/bin/virsh" <<EOF
+#!/bin/sh
+echo "\$*" >>"$WORK/virsh.calls"
+if [ "\$3" = broken ]; then echo "error: Domain not found: no domain with matching name 'broken'" >&2; exit 1; fi
+echo "Domain snapshot \$5 reverted"
+EOF
+    chmod +x "$WORK/bin/virsh"
+    export PATH=$WORK/bin:$PATH
+    vm2=(--ssh-config "$VM2/ssh_config" --host "$h2")
+    deploy "${vm2[@]}" "${common[@]}" --dist "$DIST" --driver skeleton --libvirt-domain broken --snapshot clean
+    expect_rc 1
+    expect "^\[$h2\] step 1/[0-9]+: revert libvirt domain broken to snapshot clean: FAILED$"
+    expect "^\[$h2\] +\| error: Domain not found"
+    deploy "${vm2[@]}" "${common[@]}" --dist "$DIST" --driver skeleton --libvirt-domain win11 --snapshot clean --keep
+    expect_rc 0
+    expect_file "$WORK/virsh.calls" "^snapshot-revert --domain win11 --snapshotname clean --running$"
+    expect "^\[$h2\] step 1/9: revert libvirt domain win11 to snapshot clean: ok$"
+    expect "^\[$h2\] step 9/9: run skeleton.exe \(smoke test\): ok \(exit 0\)$"
+    expect "^\[$h2\] --keep: skeleton left loaded, running from C:\\\\users\\\\.*\\\\kmdkit-staging\\\\"
+    expect_no "stop skeleton|remove skeleton|remove staging"
+    st=$(vm_kmdctl "$VM2" status skeleton 2>&1)
+    printf '  status: %s\n' "$st"
+    if printf "%s\n" "$st" | tr -d "\r" | grep -Eq "^state +running$"; then ok "skeleton is still running on $h2"; else fail "skeleton is not running on $h2"; fi
+    # A second run finds the kept service: it fails at the install and leaves that service alone.
+    deploy "${vm2[@]}" "${common[@]}" --dist "$DIST" --driver skeleton
+    expect_rc 1
+    expect "^\[$h2\] step 6/11: install driver skeleton .*: FAILED$"
+    expect "^\[$h2\] +\| state +running"
+    expect "^\[$h2\] +\| \(deploy-vm: a service skeleton already exists on $h2 and this run did not make it"
+    expect_no "rollback"
+    st=$(vm_kmdctl "$VM2" status skeleton 2>&1)
+    if printf "%s\n" "$st" | tr -d "\r" | grep -Eq "^state +running$"; then ok "the kept skeleton still runs"; else fail "the kept skeleton was touched: $st"; fi
+    vm_kmdctl "$VM2" stop skeleton >/dev/null 2>&1
+    vm_kmdctl "$VM2" remove skeleton >/dev/null 2>&1
+    expect_service_gone "$VM2" skeleton
+    ;;
+*)
+    echo "check.sh: unknown case $case_name" >&2
+    exit 2
+    ;;
+esac
+
+if [ "$failures" -gt 0 ]; then
+    echo "check: $case_name: $failures check(s) FAILED"
+    exit 1
+fi
+echo "check: $case_name: all checks passed"
