@@ -65,7 +65,10 @@ set(KMDKIT_DRIVER_COMPILE_OPTIONS
     -Wno-multichar
     ${_kmd_repro_flags})
 set(KMDKIT_DRIVER_LINK_OPTIONS
-    -shared -nostdlib
+    # A native image, not a DLL (as MSVC links drivers): no IMAGE_FILE_DLL, no empty export table.
+    # kmdkit-driver.ld lays the image out in few sections (.text, .rdata with the imports, .pdata,
+    # INIT, .reloc, plus .data/.bss/PAGE*/.edata/.rsrc when used); see the comment at its top.
+    -nostdlib "-Wl,-T,${KMDKIT_CMAKE_DIR}/kmdkit-driver.ld"
     -Wl,--subsystem,native -Wl,--entry,${_kmd_driver_entry}
     -Wl,--image-base,${_kmd_driver_base}
     -Wl,--dynamicbase -Wl,--nxcompat ${_kmd_arch_link_flags}
@@ -155,6 +158,7 @@ function(kmd_add_driver name)
     target_compile_options(${name} PRIVATE ${KMDKIT_DRIVER_COMPILE_OPTIONS})
     target_include_directories(${name} SYSTEM PRIVATE "${CMAKE_FIND_ROOT_PATH}/include/ddk")
     target_link_options(${name} PRIVATE ${KMDKIT_DRIVER_LINK_OPTIONS})
+    set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${KMDKIT_CMAKE_DIR}/kmdkit-driver.ld")
     if(A_INTEGRITY_CHECK)
         target_link_options(${name} PRIVATE -Wl,--forceinteg)
     endif()
@@ -232,12 +236,15 @@ function(kmd_add_kernel_library name)
     target_link_libraries(${name} PUBLIC kmdkit_headers ${A_LIBRARIES})
 endfunction()
 
-# kmdpe fix runs in place on the linked file, before anything signs it: INIT discardable,
-# non-paged sections marked, checksum recomputed.
+# kmdpe compact and fix run in place on the linked file, before anything signs it: .pdata folded
+# into .rdata and the DOS stub dropped when that makes the file smaller (compact; it leaves
+# unstripped Debug images alone), INIT discardable, non-paged sections marked, checksum
+# recomputed (fix).
 function(_kmd_post_link_fixup name)
     add_custom_command(TARGET ${name} POST_BUILD
+        COMMAND "${KMDKIT_KMDPE_EXE}" compact "$<TARGET_FILE:${name}>"
         COMMAND "${KMDKIT_KMDPE_EXE}" fix "$<TARGET_FILE:${name}>"
-        COMMENT "kmdpe fix ${name}.sys" VERBATIM)
+        COMMENT "kmdpe compact, fix ${name}.sys" VERBATIM)
     if(TARGET kmdkit_kmdpe)
         add_dependencies(${name} kmdkit_kmdpe)
     endif()

@@ -1,5 +1,6 @@
-/* fuzz_pe.c - libFuzzer target: parse, run every rule, render info/check output, and run fix
- * on a copy (which must re-parse and be idempotent). */
+/* fuzz_pe.c - libFuzzer target: parse, run every rule, render info/check output, run fix on a
+ * copy (which must re-parse and be idempotent), and run compact (bounds and idempotence). */
+#include "compact.h"
 #include "fix.h"
 #include "pe.h"
 #include "report.h"
@@ -62,5 +63,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
     }
     free(copy);
+
+    /* compact: must stay in bounds on any input; when it changes a file that then parses,
+     * a second compact must find nothing more to do. */
+    if (kpe_parse(&img, data, size) == 0) {
+        uint8_t *out = NULL, *out2 = NULL;
+        size_t out_size = 0, out2_size = 0;
+        kpe_compact_result cres;
+        int c = kpe_compact(data, size, &img, &out, &out_size, &cres);
+        kpe_free(&img);
+        if (c == 1 && kpe_parse(&img, out, out_size) == 0) {
+            if (kpe_compact(out, out_size, &img, &out2, &out2_size, &cres) == 1)
+                abort(); /* compact must be idempotent */
+            kpe_free(&img);
+        }
+        free(out);
+        free(out2);
+    } else {
+        kpe_free(&img);
+    }
     return 0;
 }

@@ -1,6 +1,7 @@
-/* cli.c - the kmdpe command line: fix, check, info, rules. */
+/* cli.c - the kmdpe command line: fix, compact, check, info, rules. */
 #include "cli.h"
 
+#include "compact.h"
 #include "fileio.h"
 #include "fix.h"
 #include "pe.h"
@@ -15,6 +16,8 @@ static const char usage_text[] =
     "commands:\n"
     "  fix FILE       in place: INIT and .rsrc DISCARDABLE, NOT_PAGED on resident\n"
     "                 sections (not PAGE*), recompute the checksum; refuses signed files\n"
+    "  compact FILE   in place: fold .pdata into .rdata and drop the DOS stub when that makes\n"
+    "                 the file smaller; recompute the checksum; refuses signed files\n"
     "  check FILE [--arch x64|x86] [--json] [--allow-import DLL]... [--require-integrity-check]\n"
     "                 lint a kernel driver image against the rules\n"
     "  check --list-rules [--json], rules [--json]\n"
@@ -57,7 +60,8 @@ static int is_opt(const char *a, const char *opt) {
 
 /* Parse the arguments after the command. Returns 0 or an exit code. */
 static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *err) {
-    int is_check = strcmp(cmd, "check") == 0, is_fix = strcmp(cmd, "fix") == 0;
+    int is_check = strcmp(cmd, "check") == 0;
+    int is_fix = strcmp(cmd, "fix") == 0 || strcmp(cmd, "compact") == 0;
     int opts_done = 0;
     char msg[256];
     for (int i = 2; i < argc; i++) {
@@ -152,6 +156,41 @@ static int cmd_fix(const args_t *a, FILE *out, FILE *err) {
     return rc;
 }
 
+static int cmd_compact(const args_t *a, FILE *out, FILE *err) {
+    uint8_t *buf, *nbuf = NULL;
+    size_t size, nsize = 0;
+    kpe_image img, again;
+    if (load(a->file, &buf, &size, &img, err))
+        return KPE_EXIT_BAD_INPUT;
+    memset(&again, 0, sizeof again);
+    kpe_compact_result res;
+    int r = kpe_compact(buf, size, &img, &nbuf, &nsize, &res);
+    int rc = KPE_EXIT_OK;
+    char msg[256];
+    if (r < 0) {
+        fprintf(err, "kmdpe: %s: refusing to compact: %s\n", a->file, res.error);
+        rc = KPE_EXIT_BAD_INPUT;
+    } else if (r == 1 && kpe_parse(&again, nbuf, nsize) != 0) {
+        fprintf(err, "kmdpe: %s: refusing to compact: the result would be malformed (%s)\n",
+                a->file, again.error);
+        rc = KPE_EXIT_BAD_INPUT;
+    } else if (r == 0) {
+        fprintf(out, "kmdpe: %s: nothing to compact (%zu bytes)%s%s\n", a->file, size,
+                res.skipped[0] ? ": " : "", res.skipped);
+    } else if (kpe_write_atomic(a->file, nbuf, nsize, msg, sizeof msg)) {
+        fprintf(err, "kmdpe: %s: %s\n", a->file, msg);
+        rc = KPE_EXIT_BAD_INPUT;
+    } else {
+        fprintf(out, "kmdpe: %s: compacted: %s; %zu -> %zu bytes%s%s\n", a->file, res.changes,
+                res.old_size, res.new_size, res.skipped[0] ? "; " : "", res.skipped);
+    }
+    kpe_free(&again);
+    kpe_free(&img);
+    free(nbuf);
+    free(buf);
+    return rc;
+}
+
 static int cmd_check(const args_t *a, FILE *out, FILE *err) {
     if (a->list_rules) {
         kpe_print_rules(out, a->json);
@@ -215,14 +254,16 @@ int kmdpe_main(int argc, char **argv, FILE *out, FILE *err) {
             rc = usage(err, "rules takes no FILE");
         if (!rc)
             kpe_print_rules(out, a.json);
-    } else if (!strcmp(cmd, "fix") || !strcmp(cmd, "check") || !strcmp(cmd, "info")) {
+    } else if (!strcmp(cmd, "fix") || !strcmp(cmd, "compact") || !strcmp(cmd, "check") ||
+               !strcmp(cmd, "info")) {
         rc = parse_args(argc, argv, cmd, &a, err);
         if (!rc && a.list_rules && a.file)
             rc = usage(err, "check --list-rules takes no FILE");
         if (!rc)
-            rc = !strcmp(cmd, "fix")     ? cmd_fix(&a, out, err)
-                 : !strcmp(cmd, "check") ? cmd_check(&a, out, err)
-                                         : cmd_info(&a, out, err);
+            rc = !strcmp(cmd, "fix")       ? cmd_fix(&a, out, err)
+                 : !strcmp(cmd, "compact") ? cmd_compact(&a, out, err)
+                 : !strcmp(cmd, "check")   ? cmd_check(&a, out, err)
+                                           : cmd_info(&a, out, err);
     } else {
         char msg[128];
         snprintf(msg, sizeof msg, "unknown command: %.64s", cmd);
