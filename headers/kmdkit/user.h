@@ -38,6 +38,97 @@ const char *kmd_ntstatus_name(LONG status);
 /* Prints `size` bytes as a hex dump: offset, 16 bytes, ASCII. */
 void kmd_hexdump(FILE *f, const void *data, size_t size);
 
+/* --- services (user/lib/service.c) --------------------------------------------------------- */
+
+/* Longest image path (in wide characters, with the terminator) the service functions handle. */
+#define KMD_PATH_MAX 1024
+
+/* What kmd_service_install() did. */
+enum kmd_install_action {
+    KMD_INSTALL_CREATED,   /* a new service */
+    KMD_INSTALL_UPDATED,   /* it existed; image path and/or start type changed */
+    KMD_INSTALL_UNCHANGED, /* it existed with this image path and start type */
+};
+
+struct kmd_install_result {
+    enum kmd_install_action action;
+    int path_changed;       /* KMD_INSTALL_UPDATED: the image path was different */
+    int start_type_changed; /* KMD_INSTALL_UPDATED: the start type was different */
+    DWORD old_start_type;
+    wchar_t image_path[KMD_PATH_MAX];     /* as stored: absolute */
+    wchar_t old_image_path[KMD_PATH_MAX]; /* before the update ("" when created) */
+};
+
+struct kmd_service_info {
+    DWORD state;           /* SERVICE_STOPPED, SERVICE_RUNNING, ... */
+    DWORD type;            /* SERVICE_KERNEL_DRIVER, ... */
+    DWORD start_type;      /* SERVICE_DEMAND_START, ... */
+    DWORD win32_exit_code; /* of the last start or stop */
+    wchar_t image_path[KMD_PATH_MAX];
+};
+
+/* OpenSCManagerW on the local machine. Close with CloseServiceHandle. */
+DWORD kmd_scm_open(DWORD access, SC_HANDLE *scm);
+/* OpenServiceW; ERROR_SERVICE_DOES_NOT_EXIST when there is no such service. */
+DWORD kmd_service_open(SC_HANDLE scm, const wchar_t *name, DWORD access, SC_HANDLE *service);
+
+/* GetFullPathNameW: `path` made absolute against the current directory. */
+DWORD kmd_full_path(const wchar_t *path, wchar_t *full, DWORD size);
+
+/* Registers a kernel-driver service (SERVICE_KERNEL_DRIVER, SERVICE_ERROR_NORMAL) for the driver
+ * file `path`, stored as an absolute path. `start_type` is SERVICE_DEMAND_START, SERVICE_AUTO_START
+ * or SERVICE_SYSTEM_START. When the service exists, its image path and start type are updated with
+ * ChangeServiceConfigW if they differ; a service that is not a kernel driver is left alone
+ * (ERROR_SERVICE_EXISTS). `result` (may be NULL) says what was done. */
+DWORD kmd_service_install(const wchar_t *name, const wchar_t *path, DWORD start_type,
+                          struct kmd_install_result *result);
+/* StartServiceW. A driver's DriverEntry runs now; its failure comes back as a Win32 error. */
+DWORD kmd_service_start(const wchar_t *name);
+/* SERVICE_CONTROL_STOP, then waits up to `timeout_ms` for SERVICE_STOPPED
+ * (ERROR_SERVICE_REQUEST_TIMEOUT after that). ERROR_SERVICE_NOT_ACTIVE when it was not running. */
+DWORD kmd_service_stop(const wchar_t *name, DWORD timeout_ms);
+/* DeleteService. */
+DWORD kmd_service_remove(const wchar_t *name);
+/* State (QueryServiceStatus) and configuration (QueryServiceConfigW). */
+DWORD kmd_service_query(const wchar_t *name, struct kmd_service_info *info);
+
+/* Lower-case words for service values: "running", "kernel-driver", "demand", ...;
+ * "unknown" for a value they do not know. */
+const char *kmd_service_state_name(DWORD state);
+const char *kmd_service_type_name(DWORD type);
+const char *kmd_start_type_name(DWORD start_type);
+
+/* --- parsing (user/lib/parse.c: no system calls, unit-tested) ------------------------------ */
+/* Each returns 0 or a Win32 error (ERROR_INVALID_DATA, ERROR_INVALID_NAME, ...) and, on error,
+ * writes to `why` (UTF-8, may be NULL) what is wrong, naming the offending value. */
+
+/* "demand", "auto", "system" -> SERVICE_DEMAND_START, SERVICE_AUTO_START, SERVICE_SYSTEM_START */
+DWORD kmd_parse_start_type(const wchar_t *s, DWORD *start_type, char *why, size_t why_size);
+
+/* A service name: 1 to KMD_SERVICE_NAME_MAX characters, letters, digits, '_', '-', '.'. */
+#define KMD_SERVICE_NAME_MAX 256
+DWORD kmd_check_service_name(const wchar_t *s, char *why, size_t why_size);
+
+/* Hex bytes: pairs of hex digits, optionally separated by spaces or colons ("0c 00:ff", "0c00ff").
+ * Every group between separators must have an even number of digits. Writes up to `cap` bytes to
+ * `out` (ERROR_INSUFFICIENT_BUFFER beyond); `size` gets the count. "" is zero bytes. */
+DWORD kmd_parse_hex_bytes(const wchar_t *s, unsigned char *out, size_t cap, size_t *size, char *why,
+                          size_t why_size);
+
+/* An unsigned number: decimal, or hex with a 0x prefix; at most `max`. */
+DWORD kmd_parse_number(const wchar_t *s, DWORD max, DWORD *value, char *why, size_t why_size);
+
+/* An IOCTL code: hex ("0x80002000" or "80002000", 1 to 8 digits), or the fields
+ * TYPE:FUNCTION:METHOD:ACCESS, TYPE 0-0xFFFF and FUNCTION 0-0xFFF as kmd_parse_number() numbers,
+ * METHOD buffered|in-direct|out-direct|neither or 0-3, ACCESS any|read|write|rw or 0-3. */
+DWORD kmd_parse_ioctl_code(const wchar_t *s, DWORD *code, char *why, size_t why_size);
+/* "0x81002000 (type 0x8100, function 0x800, buffered, any)" */
+const char *kmd_format_ioctl_code(DWORD code, char *buf, size_t size);
+
+/* UTF-16 -> UTF-8 (unpaired surrogates become U+FFFD), always terminated, truncated to fit.
+ * Returns `buf`. */
+char *kmd_utf8(const wchar_t *s, char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,6 @@
 /* Win32 errors and NTSTATUS values as "code (NAME): message". The names come from a table of the
- * codes drivers and the service manager commonly give; the message from the system. */
+ * codes drivers, the service manager, devices, files and certificate stores commonly give; the
+ * message from the system. */
 #define WIN32_NO_STATUS /* let <ntstatus.h> define every STATUS_* */
 #include <windows.h>
 #undef WIN32_NO_STATUS
@@ -12,6 +13,9 @@
 
 #ifndef ERROR_INVALID_IMAGE_HASH /* missing from MinGW-w64 10's winerror.h */
 #define ERROR_INVALID_IMAGE_HASH 577L
+#endif
+#ifndef ERROR_ELEVATION_REQUIRED /* likewise */
+#define ERROR_ELEVATION_REQUIRED 740L
 #endif
 
 struct kmd_name {
@@ -28,46 +32,80 @@ static const struct kmd_name win32_names[] = {
     N(ERROR_INVALID_FUNCTION),
     N(ERROR_FILE_NOT_FOUND),
     N(ERROR_PATH_NOT_FOUND),
+    N(ERROR_TOO_MANY_OPEN_FILES),
     N(ERROR_ACCESS_DENIED),
     N(ERROR_INVALID_HANDLE),
     N(ERROR_NOT_ENOUGH_MEMORY),
     N(ERROR_INVALID_DATA),
+    N(ERROR_INVALID_DRIVE),
+    N(ERROR_WRITE_PROTECT),
+    N(ERROR_BAD_UNIT),
+    N(ERROR_NOT_READY),
+    N(ERROR_CRC),
     N(ERROR_OUTOFMEMORY),
     N(ERROR_GEN_FAILURE),
     N(ERROR_SHARING_VIOLATION),
+    N(ERROR_HANDLE_EOF),
     N(ERROR_NOT_SUPPORTED),
+    N(ERROR_BAD_NETPATH),
+    N(ERROR_DEV_NOT_EXIST),
+    N(ERROR_FILE_EXISTS),
     N(ERROR_INVALID_PARAMETER),
+    N(ERROR_DISK_FULL),
+    N(ERROR_CALL_NOT_IMPLEMENTED),
     N(ERROR_INSUFFICIENT_BUFFER),
     N(ERROR_INVALID_NAME),
+    N(ERROR_MOD_NOT_FOUND),
+    N(ERROR_PROC_NOT_FOUND),
+    N(ERROR_DIR_NOT_EMPTY),
+    N(ERROR_BAD_ARGUMENTS),
     N(ERROR_BAD_PATHNAME),
+    N(ERROR_BUSY),
     N(ERROR_ALREADY_EXISTS),
     N(ERROR_FILENAME_EXCED_RANGE),
     N(ERROR_BAD_EXE_FORMAT),
+    N(ERROR_ENVVAR_NOT_FOUND),
     N(ERROR_MORE_DATA),
     N(ERROR_NO_MORE_ITEMS),
     N(ERROR_INVALID_ADDRESS),
+    N(ERROR_DIRECTORY),
     N(ERROR_IO_PENDING),
     N(ERROR_NOACCESS),
+    N(ERROR_DLL_INIT_FAILED),
     N(ERROR_INVALID_IMAGE_HASH),
     N(ERROR_DEPENDENT_SERVICES_RUNNING),
     N(ERROR_INVALID_SERVICE_CONTROL),
     N(ERROR_SERVICE_REQUEST_TIMEOUT),
+    N(ERROR_SERVICE_NO_THREAD),
+    N(ERROR_SERVICE_DATABASE_LOCKED),
     N(ERROR_SERVICE_ALREADY_RUNNING),
+    N(ERROR_INVALID_SERVICE_ACCOUNT),
     N(ERROR_SERVICE_DISABLED),
     N(ERROR_SERVICE_DOES_NOT_EXIST),
     N(ERROR_SERVICE_CANNOT_ACCEPT_CTRL),
     N(ERROR_SERVICE_NOT_ACTIVE),
+    N(ERROR_SERVICE_DEPENDENCY_FAIL),
     N(ERROR_SERVICE_LOGON_FAILED),
     N(ERROR_SERVICE_START_HANG),
     N(ERROR_SERVICE_MARKED_FOR_DELETE),
     N(ERROR_SERVICE_EXISTS),
     N(ERROR_DUPLICATE_SERVICE_NAME),
+    N(ERROR_SERVICE_NEVER_STARTED),
+    N(ERROR_PRIVILEGE_NOT_HELD),
     N(ERROR_NOT_FOUND),
     N(ERROR_DRIVER_BLOCKED),
     N(ERROR_CANCELLED),
     N(ERROR_OPERATION_ABORTED),
     N(ERROR_BAD_CONFIGURATION),
     N(ERROR_TIMEOUT),
+    N(ERROR_ELEVATION_REQUIRED),
+    N(ERROR_FILE_TOO_LARGE),
+    /* HRESULTs of crypt32 (certificate stores) */
+    N(CRYPT_E_EXISTS),
+    N(CRYPT_E_NOT_FOUND),
+    N(CRYPT_E_ASN1_BADTAG),
+    N(CRYPT_E_ASN1_EOD),
+    N(NTE_BAD_ALGID),
 };
 
 static const struct kmd_name ntstatus_names[] = {
@@ -76,21 +114,31 @@ static const struct kmd_name ntstatus_names[] = {
     N(STATUS_BUFFER_OVERFLOW),
     N(STATUS_UNSUCCESSFUL),
     N(STATUS_NOT_IMPLEMENTED),
+    N(STATUS_INVALID_INFO_CLASS),
+    N(STATUS_INFO_LENGTH_MISMATCH),
     N(STATUS_INVALID_HANDLE),
     N(STATUS_INVALID_PARAMETER),
     N(STATUS_NO_SUCH_DEVICE),
+    N(STATUS_NO_SUCH_FILE),
     N(STATUS_INVALID_DEVICE_REQUEST),
     N(STATUS_ACCESS_DENIED),
     N(STATUS_BUFFER_TOO_SMALL),
     N(STATUS_OBJECT_NAME_INVALID),
     N(STATUS_OBJECT_NAME_NOT_FOUND),
     N(STATUS_OBJECT_NAME_COLLISION),
+    N(STATUS_OBJECT_PATH_NOT_FOUND),
+    N(STATUS_PRIVILEGE_NOT_HELD),
     N(STATUS_INSUFFICIENT_RESOURCES),
     N(STATUS_NOT_SUPPORTED),
+    N(STATUS_INVALID_DEVICE_STATE),
+    N(STATUS_DEVICE_NOT_READY),
+    N(STATUS_IMAGE_ALREADY_LOADED),
+    N(STATUS_NOT_FOUND),
     N(STATUS_INVALID_IMAGE_HASH),
     N(STATUS_DEVICE_CONFIGURATION_ERROR),
     N(STATUS_DRIVER_BLOCKED),
     N(STATUS_CANCELLED),
+    N(STATUS_DRIVER_UNABLE_TO_LOAD),
 };
 #undef N
 
@@ -133,7 +181,8 @@ const char *kmd_format_error(DWORD error, char *buf, size_t size)
 {
     char code[16], text[512];
 
-    snprintf(code, sizeof code, "%lu", (unsigned long)error);
+    /* HRESULTs (crypt32 and others hand them back through GetLastError) read better in hex. */
+    snprintf(code, sizeof code, (error & 0x80000000u) ? "0x%08lX" : "%lu", (unsigned long)error);
     system_message(FORMAT_MESSAGE_FROM_SYSTEM, NULL, error, text, sizeof text);
     return format(code, kmd_win32_error_name(error), text, buf, size);
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Makes a damaged copy of dist/ for the checksums test: corrupt.sh DIST_DIR OUT_DIR
+# OUT_DIR gets SHA256SUMS and every file it lists, then skeleton.sys gets one byte changed
+# (-> MISMATCH) and simplest.sys is deleted (-> MISSING).
+set -euo pipefail
+dist=${1:?dist folder} out=${2:?output folder}
+rm -rf "$out"
+mkdir -p "$out"
+cp "$dist/SHA256SUMS" "$out/"
+while read -r _ name; do
+    cp "$dist/${name#\*}" "$out/"
+done <"$dist/SHA256SUMS"
+# Flip the lowest bit of the byte at offset 64 of skeleton.sys.
+byte=$(od -An -tu1 -j64 -N1 "$out/skeleton.sys" | tr -d ' ')
+printf "$(printf '\\%03o' $((byte ^ 1)))" |
+    dd of="$out/skeleton.sys" bs=1 seek=64 count=1 conv=notrunc status=none
+cmp -s "$dist/skeleton.sys" "$out/skeleton.sys" && { echo "corrupt.sh: byte not changed" >&2; exit 1; }
+rm -f "$out/simplest.sys"
+echo "corrupt.sh: $out: skeleton.sys changed at byte 64, simplest.sys removed"

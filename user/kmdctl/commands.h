@@ -1,0 +1,35 @@
+/* kmdctl's subcommands: each takes the parsed command line, reports through out.h and returns the
+ * exit code. */
+#ifndef KMDCTL_COMMANDS_H
+#define KMDCTL_COMMANDS_H
+
+#include "args.h"
+#include "out.h"
+
+int cmd_install(const struct kmdctl_args *a);
+int cmd_start(const struct kmdctl_args *a);
+int cmd_stop(const struct kmdctl_args *a);
+int cmd_remove(const struct kmdctl_args *a);
+int cmd_status(const struct kmdctl_args *a);
+int cmd_ioctl(const struct kmdctl_args *a);
+int cmd_run(const struct kmdctl_args *a);
+int cmd_cert_install(const struct kmdctl_args *a);
+int cmd_testsigning(const struct kmdctl_args *a);
+int cmd_checksums(const struct kmdctl_args *a);
+
+/* cmd_service.c: install or update a->name for a->path, JSON fields included; `detail` gets the
+ * human line. Shared with run. */
+int install_service(const struct kmdctl_args *a, int *created, char *detail, size_t detail_size);
+
+/* hex.c: bytes as lower-case hex without separators, malloc'd (NULL when out of memory). */
+char *hex_string(const unsigned char *data, size_t size);
+
+/* files.c: a whole file into a malloc'd buffer (one spare NUL byte after the data), at most `cap`
+ * bytes (ERROR_FILE_TOO_LARGE beyond); and a buffer written to a file (created or replaced). */
+DWORD read_file(const wchar_t *path, size_t cap, unsigned char **data, size_t *size);
+DWORD write_file(const wchar_t *path, const void *data, size_t size);
+
+/* The device path kmd_device_open() opens for `device`: "\\.\NAME" for a bare name. */
+const wchar_t *device_path(const wchar_t *device, wchar_t *buf, size_t size);
+
+#endif
