@@ -38,7 +38,13 @@ sc_error() { sed -n 's/.*failed to [a-z ]* \([0-9][0-9]*\).*/\1/p' "$state/sc.er
 expect_log() {
     local from=$1 re=$2 i
     for i in $(seq 1 50); do
-        if tail -c +"$((from + 1))" "$KMDKIT_WINE_LOG" 2>/dev/null | grep -Eq -- "$re"; then
+        # A pattern with a line break must match as a whole (grep -E would split it).
+        if [[ "$re" == *$'\n'* ]]; then
+            [[ "$(tail -c +"$((from + 1))" "$KMDKIT_WINE_LOG" 2>/dev/null)" =~ $re ]] && found=1 || found=0
+        else
+            tail -c +"$((from + 1))" "$KMDKIT_WINE_LOG" 2>/dev/null | grep -Eq -- "$re" && found=1 || found=0
+        fi
+        if [ $found = 1 ]; then
             echo "log: found /$re/"
             return 0
         fi

@@ -32,8 +32,13 @@ if [[ ",$want," != *",$rc,"* ]]; then
     echo "FAIL: exit code $rc, expected $want"
     fail=1
 fi
+# A pattern with a line break must match across lines as one pattern (grep -E would split it
+# into alternatives), so it is matched against the whole output with bash's =~ instead.
+matches() {
+    if [[ "$1" == *$'\n'* ]]; then [[ "$out" =~ $1 ]]; else grep -Eq -- "$1" <<<"$out"; fi
+}
 for re in "${regexes[@]}"; do
-    if ! grep -Eq -- "$re" <<<"$out"; then
+    if ! matches "$re"; then
         echo "FAIL: output does not match /$re/"
         fail=1
     fi
