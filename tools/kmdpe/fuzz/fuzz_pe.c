@@ -72,10 +72,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         kpe_compact_result cres;
         int c = kpe_compact(data, size, &img, &out, &out_size, &cres);
         kpe_free(&img);
-        if (c == 1 && kpe_parse(&img, out, out_size) == 0) {
-            if (kpe_compact(out, out_size, &img, &out2, &out2_size, &cres) == 1)
+        if (c == 1) {
+            if (kpe_parse(&img, out, out_size) == 0 &&
+                kpe_compact(out, out_size, &img, &out2, &out2_size, &cres) == 1)
                 abort(); /* compact must be idempotent */
-            kpe_free(&img);
+            kpe_free(&img); /* parse allocates even when it fails */
         }
         free(out);
         free(out2);
