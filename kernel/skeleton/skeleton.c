@@ -1,37 +1,17 @@
 /* skeleton: KmdKit's Skeleton. A named device with a symbolic link, CREATE/CLOSE/DEVICE_CONTROL,
- * and an unload routine that removes both. The IOCTL contract is headers/skeleton_ioctl.h. */
-#include <ntddk.h>
-
-#include <kmdkit/sections.h>
+ * and an unload routine that removes both, on kmdkit_klib (kmdkit/kernel.h): the device admits
+ * only SYSTEM and Administrators. The IOCTL contract is headers/skeleton_ioctl.h. */
+#include <kmdkit/kernel.h>
 #include <skeleton_ioctl.h>
 
 DRIVER_INITIALIZE DriverEntry;
 static DRIVER_UNLOAD SkeletonUnload;
-static DRIVER_DISPATCH SkeletonCreateClose;
 static DRIVER_DISPATCH SkeletonDeviceControl;
 
-static NTSTATUS SkeletonComplete(PIRP Irp, NTSTATUS Status, ULONG_PTR Information)
+static NTSTATUS SkeletonGetVersion(KMD_IOCTL_BUFFERS *Io, ULONG_PTR *Info)
 {
-    Irp->IoStatus.Status = Status;
-    Irp->IoStatus.Information = Information;
-    IoCompleteRequest(Irp, IO_NO_INCREMENT);
-    return Status;
-}
+    SKELETON_VERSION *Version = Io->Out;
 
-static NTSTATUS NTAPI SkeletonCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
-{
-    UNREFERENCED_PARAMETER(DeviceObject);
-    return SkeletonComplete(Irp, STATUS_SUCCESS, 0);
-}
-
-static NTSTATUS SkeletonGetVersion(PVOID Buffer, ULONG InLength, ULONG OutLength, ULONG_PTR *Info)
-{
-    SKELETON_VERSION *Version = Buffer;
-
-    if (InLength != 0)
-        return STATUS_INVALID_PARAMETER;
-    if (OutLength < sizeof(*Version))
-        return STATUS_BUFFER_TOO_SMALL;
     Version->Size = sizeof(*Version);
     Version->Major = SKELETON_VERSION_MAJOR;
     Version->Minor = SKELETON_VERSION_MINOR;
@@ -42,85 +22,79 @@ static NTSTATUS SkeletonGetVersion(PVOID Buffer, ULONG InLength, ULONG OutLength
 }
 
 /* METHOD_BUFFERED: input and output share one system buffer, so reverse it in place. */
-static NTSTATUS SkeletonEcho(PVOID Buffer, ULONG InLength, ULONG OutLength, ULONG_PTR *Info)
+static NTSTATUS SkeletonEcho(KMD_IOCTL_BUFFERS *Io, ULONG_PTR *Info)
 {
-    UCHAR *Bytes = Buffer;
+    UCHAR *Bytes = Io->In;
 
-    if (InLength == 0 || InLength > SKELETON_ECHO_MAX)
+    if (Io->InLength > SKELETON_ECHO_MAX)
         return STATUS_INVALID_PARAMETER;
-    if (OutLength < InLength)
+    if (Io->OutLength < Io->InLength)
         return STATUS_BUFFER_TOO_SMALL;
-    for (ULONG i = 0, j = InLength - 1; i < j; i++, j--) {
+    for (ULONG i = 0, j = Io->InLength - 1; i < j; i++, j--) {
         UCHAR t = Bytes[i];
         Bytes[i] = Bytes[j];
         Bytes[j] = t;
     }
-    *Info = InLength;
+    *Info = Io->InLength;
     return STATUS_SUCCESS;
 }
 
 static NTSTATUS NTAPI SkeletonDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
     PIO_STACK_LOCATION Stack = IoGetCurrentIrpStackLocation(Irp);
-    ULONG Code = Stack->Parameters.DeviceIoControl.IoControlCode;
-    ULONG InLength = Stack->Parameters.DeviceIoControl.InputBufferLength;
-    ULONG OutLength = Stack->Parameters.DeviceIoControl.OutputBufferLength;
-    PVOID Buffer = Irp->AssociatedIrp.SystemBuffer;
+    KMD_IOCTL_BUFFERS Io;
     ULONG_PTR Info = 0;
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(DeviceObject);
-    switch (Code) {
-    case IOCTL_SKELETON_GET_VERSION:
-        Status = SkeletonGetVersion(Buffer, InLength, OutLength, &Info);
+    switch (Stack->Parameters.DeviceIoControl.IoControlCode) {
+    case IOCTL_SKELETON_GET_VERSION: /* no input at all, a whole SKELETON_VERSION out */
+        Status = Stack->Parameters.DeviceIoControl.InputBufferLength != 0
+                     ? STATUS_INVALID_PARAMETER
+                     : KmdGetIoctlBuffers(Irp, 0, sizeof(SKELETON_VERSION), &Io);
+        if (NT_SUCCESS(Status))
+            Status = SkeletonGetVersion(&Io, &Info);
         break;
-    case IOCTL_SKELETON_ECHO:
-        Status = SkeletonEcho(Buffer, InLength, OutLength, &Info);
+    case IOCTL_SKELETON_ECHO: /* 1..SKELETON_ECHO_MAX bytes in */
+        Status = KmdGetIoctlBuffers(Irp, 1, 0, &Io);
+        if (NT_SUCCESS(Status))
+            Status = SkeletonEcho(&Io, &Info);
         break;
     default:
         Status = STATUS_INVALID_DEVICE_REQUEST;
         break;
     }
-    KdPrint(("skeleton: IOCTL 0x%08lx in %lu out %lu -> 0x%08lx\n", Code, InLength, OutLength,
-             (ULONG)Status));
-    return SkeletonComplete(Irp, Status, Info);
+    KmdLogInfo("IOCTL 0x%08lx in %lu out %lu -> 0x%08lx",
+               Stack->Parameters.DeviceIoControl.IoControlCode,
+               Stack->Parameters.DeviceIoControl.InputBufferLength,
+               Stack->Parameters.DeviceIoControl.OutputBufferLength, (ULONG)Status);
+    return KmdCompleteIrp(Irp, Status, Info);
 }
 
 static VOID NTAPI SkeletonUnload(PDRIVER_OBJECT DriverObject)
 {
-    UNICODE_STRING Link = RTL_CONSTANT_STRING(SKELETON_LINK_NAME);
-
-    IoDeleteSymbolicLink(&Link);
-    IoDeleteDevice(DriverObject->DeviceObject);
-    DbgPrint("skeleton: DriverUnload: device and link removed\n");
+    KmdDeleteDevice(DriverObject->DeviceObject);
+    KmdLogPrint("DriverUnload: device and link removed");
+    KmdLibUninitialize(); /* the pool leak report */
 }
 
 KMD_INIT NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
-    UNICODE_STRING Name = RTL_CONSTANT_STRING(SKELETON_DEVICE_NAME);
-    UNICODE_STRING Link = RTL_CONSTANT_STRING(SKELETON_LINK_NAME);
     PDEVICE_OBJECT Device;
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(RegistryPath);
-    Status = IoCreateDevice(DriverObject, 0, &Name, SKELETON_DEVICE_TYPE, FILE_DEVICE_SECURE_OPEN,
-                            FALSE, &Device);
-    if (!NT_SUCCESS(Status)) {
-        DbgPrint("skeleton: IoCreateDevice failed: 0x%08lx\n", (ULONG)Status);
-        return Status;
-    }
-    Status = IoCreateSymbolicLink(&Link, &Name);
-    if (!NT_SUCCESS(Status)) {
-        DbgPrint("skeleton: IoCreateSymbolicLink failed: 0x%08lx\n", (ULONG)Status);
-        IoDeleteDevice(Device);
-        return Status;
-    }
-    DriverObject->MajorFunction[IRP_MJ_CREATE] = SkeletonCreateClose;
-    DriverObject->MajorFunction[IRP_MJ_CLOSE] = SkeletonCreateClose;
+    KmdLibInitialize(DriverObject, "skeleton");
+    Status = KmdCreateDevice(DriverObject, SKELETON_DEVICE_NAME, SKELETON_LINK_NAME,
+                             SKELETON_DEVICE_TYPE, 0, KmdDeviceAccessAdmins, &Device);
+    if (!NT_SUCCESS(Status))
+        return Status; /* KmdCreateDevice logged why */
+    DriverObject->MajorFunction[IRP_MJ_CREATE] = KmdDispatchSuccess;
+    DriverObject->MajorFunction[IRP_MJ_CLOSE] = KmdDispatchSuccess;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = SkeletonDeviceControl;
     DriverObject->DriverUnload = SkeletonUnload;
-    DbgPrint("skeleton: DriverEntry: device %ws ready (version %u.%u.%u%s)\n", SKELETON_DEVICE_NAME,
-             SKELETON_VERSION_MAJOR, SKELETON_VERSION_MINOR, SKELETON_VERSION_PATCH,
-             DBG ? ", checked build" : "");
+    KmdLogPrint("DriverEntry: device %ws ready (version %u.%u.%u%s)", SKELETON_DEVICE_NAME,
+                SKELETON_VERSION_MAJOR, SKELETON_VERSION_MINOR, SKELETON_VERSION_PATCH,
+                DBG ? ", checked build" : "");
     return STATUS_SUCCESS;
 }
