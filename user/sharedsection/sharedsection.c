@@ -1,0 +1,193 @@
+/* sharedsection.exe: the client of kernel/sharedsection.
+ *
+ *   sharedsection [edit [TEXT]]  creates the section Global\KmdSharedSection, writes TEXT
+ *                                (default "Hello, shared section!") in it, has the driver edit
+ *                                it and checks what its own view shows: the text reversed and
+ *                                upper-cased. "ok: ..." / "FAIL: ..." lines, then "edit: passed"
+ *   sharedsection bad            every bad request the contract names, with its Win32 error
+ * Exit codes: 0 success, 1 a check failed, 2 bad arguments, 3 the device could not be opened. */
+#include <kmdkit/user.h>
+#include <sharedsection_ioctl.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+static void check(int ok, const char *what, ...)
+{
+    va_list ap;
+    va_start(ap, what);
+    printf("%s: ", ok ? "ok" : "FAIL");
+    vprintf(what, ap);
+    putchar('\n');
+    va_end(ap);
+    if (!ok)
+        failures++;
+}
+
+static const char *error_text(DWORD err)
+{
+    static char msg[512];
+    return kmd_format_error(err, msg, sizeof msg);
+}
+
+/* "Global\": the name lands in \BaseNamedObjects, where the driver looks (a plain name would be
+ * in this session's \Sessions\N\BaseNamedObjects). Needs SeCreateGlobalPrivilege: admins. */
+static char *create_section(const wchar_t *name, HANDLE *mapping)
+{
+    wchar_t full[SHAREDSECTION_NAME_MAX + 16] = L"Global\\";
+    char *view;
+
+    wcscat(full, name);
+    *mapping =
+        CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, SHAREDSECTION_SIZE, full);
+    if (*mapping == NULL) {
+        check(0, "CreateFileMapping %ls: %s", full, error_text(GetLastError()));
+        return NULL;
+    }
+    view = MapViewOfFile(*mapping, FILE_MAP_WRITE, 0, 0, SHAREDSECTION_SIZE);
+    if (view == NULL) {
+        check(0, "MapViewOfFile: %s", error_text(GetLastError()));
+        CloseHandle(*mapping);
+    }
+    return view;
+}
+
+/* Under Wine every IRP runs in winedevice and KeStackAttachProcess does nothing: the driver's view
+ * is in winedevice, not in the System process. The client says so; the driver is the same. */
+static int under_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+static DWORD edit_call(HANDLE h, const wchar_t *name, SHAREDSECTION_REPORT *r, DWORD *got)
+{
+    SHAREDSECTION_REQUEST req;
+
+    memset(&req, 0, sizeof req);
+    wcsncpy((wchar_t *)req.Name, name, SHAREDSECTION_NAME_MAX);
+    memset(r, 0, sizeof *r);
+    return kmd_ioctl(h, IOCTL_SHAREDSECTION_EDIT, &req, sizeof req, r, sizeof *r, got);
+}
+
+static int edit(HANDLE h, const char *text)
+{
+    char want[SHAREDSECTION_SIZE];
+    SHAREDSECTION_REPORT r;
+    HANDLE mapping;
+    DWORD got = 0, err;
+    size_t n = strlen(text);
+    char *view;
+
+    if (n >= SHAREDSECTION_SIZE) {
+        fprintf(stderr, "sharedsection: TEXT is longer than %d bytes\n", SHAREDSECTION_SIZE - 1);
+        return 2;
+    }
+    view = create_section(SHAREDSECTION_NAME, &mapping);
+    if (view == NULL)
+        return 1;
+    strcpy(view, text);
+    for (size_t i = 0; i < n; i++)
+        want[i] = (char)toupper((unsigned char)text[n - 1 - i]);
+    want[n] = '\0';
+    err = edit_call(h, SHAREDSECTION_NAME, &r, &got);
+    check(err == 0 && got == sizeof r && r.Size == sizeof r, "edit: %s", error_text(err));
+    check(r.Length == n && r.ViewSize >= SHAREDSECTION_SIZE,
+          "driver edited %u characters in a %u-byte view", r.Length, r.ViewSize);
+    check(strcmp(view, want) == 0, "\"%s\" -> \"%s\"", text, view);
+    UnmapViewOfFile(view);
+    CloseHandle(mapping);
+    /* The section went with its last handle: the driver no longer finds it. */
+    err = edit_call(h, SHAREDSECTION_NAME, &r, &got);
+    check(err == ERROR_FILE_NOT_FOUND, "section closed, driver finds none: %s", error_text(err));
+    if (under_wine())
+        puts("not checked under Wine: that the driver's view is in the System process (Wine's "
+             "KeStackAttachProcess does nothing; the view was in winedevice)");
+    puts(failures ? "edit: FAILED" : "edit: passed");
+    return failures ? 1 : 0;
+}
+
+static void expect_error(HANDLE h, const char *name, const wchar_t *section, DWORD in_size,
+                         DWORD out_size, DWORD want)
+{
+    SHAREDSECTION_REQUEST req[2];
+    SHAREDSECTION_REPORT r;
+    DWORD err;
+
+    memset(req, 0, sizeof req);
+    if (section)
+        memcpy(req[0].Name, section, min(wcslen(section), SHAREDSECTION_NAME_MAX + 1) * 2);
+    err = kmd_ioctl(h, IOCTL_SHAREDSECTION_EDIT, in_size ? req : NULL, in_size,
+                    out_size ? &r : NULL, out_size, NULL);
+    check(err == want, "%s: %s", name, error_text(err));
+}
+
+static int bad(HANDLE h)
+{
+    DWORD in = sizeof(SHAREDSECTION_REQUEST), out = sizeof(SHAREDSECTION_REPORT);
+    wchar_t long_name[SHAREDSECTION_NAME_MAX + 2];
+    SHAREDSECTION_REQUEST req;
+    HANDLE mapping;
+    char *view;
+    DWORD err;
+
+    for (int i = 0; i <= SHAREDSECTION_NAME_MAX; i++)
+        long_name[i] = L'a';
+    long_name[SHAREDSECTION_NAME_MAX + 1] = 0;
+    expect_error(h, "empty name", L"", in, out, ERROR_INVALID_PARAMETER);
+    expect_error(h, "name with a path", L"..\\Sessions\\1\\X", in, out, ERROR_INVALID_PARAMETER);
+    expect_error(h, "name not NUL-terminated", long_name, in, out, ERROR_INVALID_PARAMETER);
+    expect_error(h, "input too short", L"KmdSharedSection", in - 2, out, ERROR_INVALID_PARAMETER);
+    expect_error(h, "output too short", L"KmdSharedSection", in, out - 1,
+                 ERROR_INSUFFICIENT_BUFFER);
+    expect_error(h, "no such section", L"KmdNoSuchSection", in, out, ERROR_FILE_NOT_FOUND);
+    view = create_section(L"KmdSharedSectionFull", &mapping);
+    if (view != NULL) {
+        memset(view, 'x', SHAREDSECTION_SIZE);
+        memset(&req, 0, sizeof req);
+        wcscpy((wchar_t *)req.Name, L"KmdSharedSectionFull");
+        err = kmd_ioctl(h, IOCTL_SHAREDSECTION_EDIT, &req, sizeof req, &req, sizeof req, NULL);
+        check(err == ERROR_INVALID_PARAMETER && view[0] == 'x' &&
+                  view[SHAREDSECTION_SIZE - 1] == 'x',
+              "section without a NUL, left unchanged: %s", error_text(err));
+        UnmapViewOfFile(view);
+        CloseHandle(mapping);
+    }
+    err = kmd_ioctl(h,
+                    KMD_CTL_CODE(SHAREDSECTION_DEVICE_TYPE, KMD_FUNCTION_BASE + 9, METHOD_BUFFERED,
+                                 FILE_ANY_ACCESS),
+                    NULL, 0, NULL, 0, NULL);
+    check(err == ERROR_INVALID_FUNCTION, "unknown code: %s", error_text(err));
+    puts(failures ? "bad: FAILED" : "bad: passed");
+    return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : "edit";
+    HANDLE h;
+    DWORD err;
+    int rc;
+
+    if (strcmp(cmd, "edit") != 0 && strcmp(cmd, "bad") != 0) {
+        fprintf(stderr, "usage: sharedsection [edit [TEXT] | bad]\n");
+        return 2;
+    }
+    err = kmd_device_open(SHAREDSECTION_USER_NAME, &h);
+    if (err) {
+        fprintf(stderr, "sharedsection: cannot open \\\\.\\%ls: %s\n", SHAREDSECTION_USER_NAME,
+                error_text(err));
+        return 3;
+    }
+    if (strcmp(cmd, "bad") == 0)
+        rc = bad(h);
+    else
+        rc = edit(h, argc > 2 ? argv[2] : "Hello, shared section!");
+    CloseHandle(h);
+    return rc;
+}

@@ -1,0 +1,201 @@
+/* sharingmemory.exe: the client of kernel/sharingmemory.
+ *
+ *   sharingmemory [watch]  maps the driver's page, watches the timer update it (through the
+ *                          driver's READ and through the client's own view), unmaps it, maps it
+ *                          again and closes the handle: "ok: ..." / "FAIL: ..." lines, then
+ *                          "watch: passed"; what Wine cannot show is named on one line
+ *                          "not checked under Wine: ..."
+ *   sharingmemory bad      every bad request the contract names, with its Win32 error
+ * Exit codes: 0 success, 1 a check failed, 2 bad arguments, 3 the device could not be opened. */
+#include <kmdkit/user.h>
+#include <sharingmemory_ioctl.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int failures;
+
+static void check(int ok, const char *what, ...)
+{
+    va_list ap;
+    va_start(ap, what);
+    printf("%s: ", ok ? "ok" : "FAIL");
+    vprintf(what, ap);
+    putchar('\n');
+    va_end(ap);
+    if (!ok)
+        failures++;
+}
+
+static const char *error_text(DWORD err)
+{
+    static char msg[512];
+    return kmd_format_error(err, msg, sizeof msg);
+}
+
+/* Under Wine every IRP runs in winedevice.exe, so ZwCurrentProcess() in the driver is winedevice
+ * and the view lands there, not in this process. The driver is the same; the client says what
+ * it could not see. */
+static int under_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+static HANDLE open_device(void)
+{
+    HANDLE h;
+    DWORD err = kmd_device_open(SHARINGMEMORY_USER_NAME, &h);
+
+    if (err) {
+        fprintf(stderr, "sharingmemory: cannot open \\\\.\\%ls: %s\n", SHARINGMEMORY_USER_NAME,
+                error_text(err));
+        exit(3);
+    }
+    return h;
+}
+
+static DWORD map(HANDLE h, SHARINGMEMORY_MAPPING *m)
+{
+    DWORD got = 0, err;
+
+    memset(m, 0, sizeof *m);
+    err = kmd_ioctl(h, IOCTL_SHARINGMEMORY_MAP, NULL, 0, m, sizeof *m, &got);
+    if (err == 0 && (got != sizeof *m || m->Size != sizeof *m))
+        check(0, "map: answer of %lu bytes", (unsigned long)got);
+    return err;
+}
+
+static DWORD read_page(HANDLE h, SHARINGMEMORY_PAGE *p)
+{
+    memset(p, 0, sizeof *p);
+    return kmd_ioctl(h, IOCTL_SHARINGMEMORY_READ, NULL, 0, p, sizeof *p, NULL);
+}
+
+/* What this process has at the address: the page, read-only, or nothing. VirtualQuery never
+ * faults, so the client learns whether the view is here before it touches it. */
+static int view_here(unsigned long long address, DWORD *protect)
+{
+    MEMORY_BASIC_INFORMATION mbi;
+    const SHARINGMEMORY_PAGE *p = (const SHARINGMEMORY_PAGE *)(ULONG_PTR)address;
+
+    if (VirtualQuery(p, &mbi, sizeof mbi) != sizeof mbi || mbi.State != MEM_COMMIT ||
+        mbi.Type != MEM_MAPPED)
+        return 0;
+    *protect = mbi.Protect;
+    return (mbi.Protect == PAGE_READONLY || mbi.Protect == PAGE_READWRITE) &&
+           p->Magic == SHARINGMEMORY_MAGIC;
+}
+
+static int address_free(unsigned long long address)
+{
+    MEMORY_BASIC_INFORMATION mbi;
+    return VirtualQuery((void *)(ULONG_PTR)address, &mbi, sizeof mbi) == sizeof mbi &&
+           mbi.State == MEM_FREE;
+}
+
+static int watch(void)
+{
+    HANDLE h = open_device();
+    SHARINGMEMORY_MAPPING m, m2;
+    SHARINGMEMORY_PAGE a, b;
+    DWORD err, protect = 0;
+    int seen;
+
+    err = map(h, &m);
+    check(err == 0 && m.Address != 0 && m.ViewSize >= sizeof(SHARINGMEMORY_PAGE),
+          "map: %s, %u bytes", error_text(err), m.ViewSize);
+    err = map(h, &m2);
+    check(err == ERROR_BAD_COMMAND, "map twice on one handle: %s", error_text(err));
+
+    err = read_page(h, &a);
+    if (err == 0 && a.Counter == 0) { /* no tick yet: start from one */
+        Sleep(4 * SHARINGMEMORY_PERIOD_MS);
+        err = read_page(h, &a);
+    }
+    Sleep(500);
+    err |= read_page(h, &b);
+    check(err == 0 && a.Magic == SHARINGMEMORY_MAGIC && b.Magic == SHARINGMEMORY_MAGIC,
+          "read: magic 0x%08x", b.Magic);
+    check(b.Counter >= a.Counter + 3 && b.SystemTime - a.SystemTime >= 250 * 10000LL &&
+              b.SystemTime - a.SystemTime <= 5000 * 10000LL,
+          "timer: counter %u -> %u in 500 ms (every %u ms), time +%lld ms", a.Counter, b.Counter,
+          SHARINGMEMORY_PERIOD_MS, (b.SystemTime - a.SystemTime) / 10000);
+
+    seen = view_here(m.Address, &protect);
+    if (seen) {
+        volatile const SHARINGMEMORY_PAGE *v = (const SHARINGMEMORY_PAGE *)(ULONG_PTR)m.Address;
+        unsigned first = v->Counter;
+        Sleep(300);
+        check(v->Counter > first, "own view: counter %u -> %u in 300 ms", first, v->Counter);
+        check(protect == PAGE_READONLY, "own view is read-only (protection 0x%lx)",
+              (unsigned long)protect);
+    } else if (!under_wine()) {
+        check(0, "own view: no page at 0x%llx in this process", m.Address);
+    }
+
+    err = kmd_ioctl(h, IOCTL_SHARINGMEMORY_UNMAP, NULL, 0, NULL, 0, NULL);
+    check(err == 0, "unmap: %s", error_text(err));
+    if (seen)
+        check(address_free(m.Address), "own view gone after unmap");
+    err = kmd_ioctl(h, IOCTL_SHARINGMEMORY_UNMAP, NULL, 0, NULL, 0, NULL);
+    check(err == ERROR_BAD_COMMAND, "unmap twice: %s", error_text(err));
+
+    err = map(h, &m);
+    check(err == 0, "map again: %s", error_text(err));
+    CloseHandle(h); /* IRP_MJ_CLEANUP unmaps it */
+    if (seen)
+        check(address_free(m.Address), "own view gone after CloseHandle");
+    else if (under_wine())
+        puts("not checked under Wine: the client's own view of the page (IRPs run in "
+             "winedevice, so the views were mapped there) and its removal at IRP_MJ_CLEANUP "
+             "(never sent)");
+    puts(failures ? "watch: FAILED" : "watch: passed");
+    return failures ? 1 : 0;
+}
+
+static void expect_error(HANDLE h, const char *name, DWORD code, DWORD in_size, DWORD out_size,
+                         DWORD want)
+{
+    unsigned char buf[64] = {0};
+    DWORD err =
+        kmd_ioctl(h, code, in_size ? buf : NULL, in_size, out_size ? buf : NULL, out_size, NULL);
+    check(err == want, "%s: %s", name, error_text(err));
+}
+
+static int bad(void)
+{
+    HANDLE h = open_device();
+    DWORD map_out = sizeof(SHARINGMEMORY_MAPPING), page = sizeof(SHARINGMEMORY_PAGE);
+
+    expect_error(h, "map with input", IOCTL_SHARINGMEMORY_MAP, 4, map_out, ERROR_INVALID_PARAMETER);
+    expect_error(h, "map output too short", IOCTL_SHARINGMEMORY_MAP, 0, map_out - 1,
+                 ERROR_INSUFFICIENT_BUFFER);
+    expect_error(h, "unmap with input", IOCTL_SHARINGMEMORY_UNMAP, 4, 0, ERROR_INVALID_PARAMETER);
+    expect_error(h, "unmap with output", IOCTL_SHARINGMEMORY_UNMAP, 0, 4, ERROR_INVALID_PARAMETER);
+    expect_error(h, "unmap without a view", IOCTL_SHARINGMEMORY_UNMAP, 0, 0, ERROR_BAD_COMMAND);
+    expect_error(h, "read with input", IOCTL_SHARINGMEMORY_READ, 4, page, ERROR_INVALID_PARAMETER);
+    expect_error(h, "read output too short", IOCTL_SHARINGMEMORY_READ, 0, page - 1,
+                 ERROR_INSUFFICIENT_BUFFER);
+    expect_error(h, "unknown code",
+                 KMD_CTL_CODE(SHARINGMEMORY_DEVICE_TYPE, KMD_FUNCTION_BASE + 9, METHOD_BUFFERED,
+                              FILE_ANY_ACCESS),
+                 0, 0, ERROR_INVALID_FUNCTION);
+    CloseHandle(h);
+    puts(failures ? "bad: FAILED" : "bad: passed");
+    return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : "watch";
+
+    if (strcmp(cmd, "watch") == 0)
+        return watch();
+    if (strcmp(cmd, "bad") == 0)
+        return bad();
+    fprintf(stderr, "usage: sharingmemory [watch | bad]\n");
+    return 2;
+}
