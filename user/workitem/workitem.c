@@ -1,0 +1,268 @@
+/* workitem.exe: the client of kernel/workitem.
+ *
+ *   workitem [run [PERIOD_MS [COUNT]]]  start (default 20 ms, 8 work items), wait until COUNT
+ *                             work routines ran (5 s at most), stop; exit 0 when every one ran
+ *                             once, in order, at PASSIVE_LEVEL, on a thread other than the one
+ *                             that sent START
+ *   workitem start PERIOD_MS COUNT | stop | query
+ *   workitem sequence         stop while stopped (refused), start, start again (refused: busy),
+ *                             stop, stop again (refused)
+ *   workitem call start|stop|query|HEXCODE [--in-size N] [--out-size N] [--value V] [--value2 W]
+ *                             send any buffer sizes (the input is zeros, then V and W)
+ * Exit codes: 0 success, 1 the driver answered with an error or a wrong answer,
+ *             2 bad arguments, 3 the device could not be opened. */
+#include <kmdkit/user.h>
+#include <workitem_ioctl.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int print_error(const char *what, DWORD err)
+{
+    char msg[512];
+    printf("%s: error: %s\n", what, kmd_format_error(err, msg, sizeof msg));
+    return 1;
+}
+
+static int under_wine(void)
+{
+    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
+}
+
+static int parse_uint(const char *s, DWORD max, DWORD *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 0);
+
+    if (*s == '\0' || *end != '\0' || v > max) {
+        fprintf(stderr, "workitem: '%s' is not a number from 0 to %lu\n", s, (unsigned long)max);
+        return 0;
+    }
+    *out = (DWORD)v;
+    return 1;
+}
+
+static DWORD start(HANDLE h, DWORD period_ms, DWORD count)
+{
+    WORKITEM_START in = {period_ms, count};
+    return kmd_ioctl(h, IOCTL_WORKITEM_START, &in, sizeof in, NULL, 0, NULL);
+}
+
+static DWORD stop(HANDLE h)
+{
+    return kmd_ioctl(h, IOCTL_WORKITEM_STOP, NULL, 0, NULL, 0, NULL);
+}
+
+static DWORD query(HANDLE h, WORKITEM_STATE *s)
+{
+    DWORD got = 0;
+    DWORD err = kmd_ioctl(h, IOCTL_WORKITEM_QUERY, NULL, 0, s, sizeof *s, &got);
+
+    if (!err && got != sizeof *s) {
+        printf("query: wrong answer: %lu bytes\n", (unsigned long)got);
+        return ERROR_INVALID_DATA;
+    }
+    return err;
+}
+
+static void print_state(const char *what, const WORKITEM_STATE *s)
+{
+    printf("%s: period %u ms, count %u, running %u, queued %u, busy ticks %u, ran %u, START "
+           "thread %u\n",
+           what, s->PeriodMs, s->Count, s->Running, s->Queued, s->Busy, s->Ran, s->StartThreadId);
+    for (unsigned i = 0; i < s->Ran && i < WORKITEM_MAX_ITEMS; i++)
+        printf("  work item %u: IRQL %u, thread %u (queued by a DPC at IRQL %u)\n",
+               s->Records[i].Sequence, s->Records[i].Irql, s->Records[i].ThreadId,
+               s->Records[i].DpcIrql);
+}
+
+static int check(int ok, const char *text)
+{
+    printf("%s: %s\n", ok ? "ok" : "FAILED", text);
+    return ok ? 0 : 1;
+}
+
+static int run(HANDLE h, DWORD period, DWORD count)
+{
+    WORKITEM_STATE s;
+    DWORD err, waited = 0;
+    int failed = 0, in_order = 1, passive = 1, other_thread = 1, dispatch = 1;
+    char line[256];
+
+    if ((err = start(h, period, count)) != 0)
+        return print_error("start", err);
+    do {
+        Sleep(20);
+        waited += 20;
+        if ((err = query(h, &s)) != 0)
+            return print_error("query", err);
+    } while (s.Ran < count && waited < 5000);
+    if ((err = stop(h)) != 0)
+        return print_error("stop", err);
+    if ((err = query(h, &s)) != 0)
+        return print_error("query", err);
+    print_state("stopped", &s);
+    for (unsigned i = 0; i < s.Ran && i < WORKITEM_MAX_ITEMS; i++) {
+        in_order &= s.Records[i].Sequence == i + 1;
+        passive &= s.Records[i].Irql == 0;
+        other_thread &= s.Records[i].ThreadId != 0 && s.Records[i].ThreadId != s.StartThreadId;
+        dispatch &= s.Records[i].DpcIrql == 2;
+    }
+    snprintf(line, sizeof line, "%u of %lu work items queued and ran, stopped after STOP", s.Ran,
+             (unsigned long)count);
+    failed |= check(s.Queued == count && s.Ran == count && s.Running == 0, line);
+    failed |= check(in_order, "each ran once, in the order queued");
+    failed |= check(passive, "every work routine ran at PASSIVE_LEVEL (0)");
+    failed |= check(other_thread, "on a worker thread, not the thread that sent START");
+    if (under_wine()) {
+        puts(failed ? "run: FAILED" : "run: passed");
+        puts("not checked under Wine: that the DPC which queued the work ran at DISPATCH_LEVEL "
+             "(Wine calls timer DPCs on a thread-pool thread at PASSIVE_LEVEL, so the hand-over "
+             "to PASSIVE_LEVEL cannot be seen there)");
+    } else {
+        failed |= check(dispatch, "every work item was queued by a DPC at DISPATCH_LEVEL (2)");
+        puts(failed ? "run: FAILED" : "run: passed");
+    }
+    return failed;
+}
+
+static int expect(const char *what, DWORD err, DWORD want)
+{
+    char msg[512];
+
+    printf("%s: %s (expected %lu)\n", what, kmd_format_error(err, msg, sizeof msg),
+           (unsigned long)want);
+    return err == want ? 0 : 1;
+}
+
+static int sequence(HANDLE h)
+{
+    int failed = 0;
+
+    failed |= expect("stop while stopped", stop(h), ERROR_BAD_COMMAND);
+    failed |= expect("start 100 ms x 4", start(h, 100, 4), 0);
+    failed |= expect("start again", start(h, 100, 4), ERROR_BUSY);
+    failed |= expect("stop", stop(h), 0);
+    failed |= expect("stop again", stop(h), ERROR_BAD_COMMAND);
+    puts(failed ? "sequence: FAILED" : "sequence: passed");
+    return failed;
+}
+
+static int call(HANDLE h, int argc, char **argv)
+{
+    DWORD code, in_size = 0, out_size = 0, value = 0, value2 = 0, got = 0, err;
+    unsigned char in[64] = {0}, out[1024] = {0};
+    char *end;
+
+    if (argc < 1) {
+        fprintf(stderr, "workitem: call needs start, stop, query or a hex IOCTL code\n");
+        return 2;
+    }
+    if (strcmp(argv[0], "start") == 0) {
+        code = IOCTL_WORKITEM_START;
+        in_size = sizeof(WORKITEM_START);
+    } else if (strcmp(argv[0], "stop") == 0) {
+        code = IOCTL_WORKITEM_STOP;
+    } else if (strcmp(argv[0], "query") == 0) {
+        code = IOCTL_WORKITEM_QUERY;
+        out_size = sizeof(WORKITEM_STATE);
+    } else {
+        code = strtoul(argv[0], &end, 16);
+        if (*end != '\0') {
+            fprintf(stderr, "workitem: '%s' is not start, stop, query or a hex code\n", argv[0]);
+            return 2;
+        }
+    }
+    for (int i = 1; i < argc; i += 2) {
+        DWORD *target = strcmp(argv[i], "--in-size") == 0    ? &in_size
+                        : strcmp(argv[i], "--out-size") == 0 ? &out_size
+                        : strcmp(argv[i], "--value") == 0    ? &value
+                        : strcmp(argv[i], "--value2") == 0   ? &value2
+                                                             : NULL;
+        if (target == NULL || i + 1 >= argc) {
+            fprintf(stderr, "workitem: unknown option or missing value: '%s'\n", argv[i]);
+            return 2;
+        }
+        if (!parse_uint(argv[i + 1],
+                        (target == &value || target == &value2) ? 0xFFFFFFFFu : sizeof out, target))
+            return 2;
+    }
+    if (in_size > sizeof in) {
+        fprintf(stderr, "workitem: --in-size is at most %u\n", (unsigned)sizeof in);
+        return 2;
+    }
+    memcpy(in, &value, sizeof value);
+    memcpy(in + 4, &value2, sizeof value2);
+    printf("call 0x%08lx in %lu out %lu\n", (unsigned long)code, (unsigned long)in_size,
+           (unsigned long)out_size);
+    err = kmd_ioctl(h, code, in_size ? in : NULL, in_size, out_size ? out : NULL, out_size, &got);
+    if (err)
+        return print_error("call", err);
+    printf("call: ok: %lu bytes\n", (unsigned long)got);
+    kmd_hexdump(stdout, out, got);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : "run";
+    DWORD period = 20, count = 8, err;
+    WORKITEM_STATE s;
+    HANDLE h;
+    char msg[512];
+    int rc;
+
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        puts("usage: workitem [run [PERIOD_MS [COUNT]] | start PERIOD_MS COUNT | stop | query | "
+             "sequence | call start|stop|query|HEXCODE [--in-size N] [--out-size N] [--value V] "
+             "[--value2 W]]");
+        return 0;
+    }
+    if (strcmp(cmd, "run") && strcmp(cmd, "start") && strcmp(cmd, "stop") && strcmp(cmd, "query") &&
+        strcmp(cmd, "sequence") && strcmp(cmd, "call")) {
+        fprintf(stderr, "workitem: unknown command '%s' (try --help)\n", cmd);
+        return 2;
+    }
+    if ((strcmp(cmd, "run") == 0 && argc > 2) || strcmp(cmd, "start") == 0) {
+        int is_run = strcmp(cmd, "run") == 0;
+        if (argc < (is_run ? 3 : 4) || argc > 4 ||
+            !parse_uint(argv[2], WORKITEM_MAX_PERIOD_MS, &period) ||
+            period < WORKITEM_MIN_PERIOD_MS ||
+            (argc == 4 && (!parse_uint(argv[3], WORKITEM_MAX_ITEMS, &count) || count == 0))) {
+            fprintf(stderr, "usage: workitem %s PERIOD_MS (%u to %u) %sCOUNT (1 to %u)%s\n", cmd,
+                    WORKITEM_MIN_PERIOD_MS, WORKITEM_MAX_PERIOD_MS, is_run ? "[" : "",
+                    WORKITEM_MAX_ITEMS, is_run ? "]" : "");
+            return 2;
+        }
+    }
+    err = kmd_device_open(WORKITEM_USER_NAME, &h);
+    if (err) {
+        fprintf(stderr, "workitem: cannot open \\\\.\\%ls: %s\n", WORKITEM_USER_NAME,
+                kmd_format_error(err, msg, sizeof msg));
+        return 3;
+    }
+    if (strcmp(cmd, "run") == 0) {
+        rc = run(h, period, count);
+    } else if (strcmp(cmd, "start") == 0) {
+        err = start(h, period, count);
+        rc = err ? print_error("start", err) : 0;
+        if (!err)
+            printf("start: period %lu ms, %lu work items\n", (unsigned long)period,
+                   (unsigned long)count);
+    } else if (strcmp(cmd, "stop") == 0) {
+        err = stop(h);
+        rc = err ? print_error("stop", err) : 0;
+    } else if (strcmp(cmd, "query") == 0) {
+        err = query(h, &s);
+        rc = err ? print_error("query", err) : 0;
+        if (!err)
+            print_state("query", &s);
+    } else if (strcmp(cmd, "sequence") == 0) {
+        rc = sequence(h);
+    } else {
+        rc = call(h, argc - 2, argv + 2);
+    }
+    CloseHandle(h);
+    return rc;
+}
