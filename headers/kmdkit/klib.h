@@ -50,4 +50,12 @@ VOID NTAPI KmdQuerySystemTime(PLARGE_INTEGER CurrentTime);
  * MmWriteCombined, else MmCached). Unmap with MmUnmapIoSpace. IRQL <= DISPATCH_LEVEL. */
 PVOID NTAPI KmdMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes, ULONG Protect);
 
+/* An exported object type, e.g. KmdLookUpObjectType(L"PsThreadType") or L"ExEventObjectType",
+ * for ObReferenceObjectByHandle. MinGW-w64 declares these exports as dllimport POBJECT_TYPE *,
+ * one indirection too many: `*PsThreadType` reads the first field of the type object (the WDK
+ * form works only through the WDK's import library). The exported variable holds the
+ * POBJECT_TYPE itself, and its address is what MmGetSystemRoutineAddress returns. NULL when the
+ * system does not export the name. PASSIVE_LEVEL. */
+POBJECT_TYPE NTAPI KmdLookUpObjectType(PCWSTR ExportName);
+
 #endif

@@ -105,3 +105,13 @@ PVOID NTAPI KmdMapIoSpace(PHYSICAL_ADDRESS PhysicalAddress, SIZE_T NumberOfBytes
         Cache = MmWriteCombined;
     return MmMapIoSpace(PhysicalAddress, NumberOfBytes, Cache);
 }
+
+POBJECT_TYPE NTAPI KmdLookUpObjectType(PCWSTR ExportName)
+{
+    UNICODE_STRING Name;
+    POBJECT_TYPE *Variable;
+
+    RtlInitUnicodeString(&Name, ExportName);
+    Variable = MmGetSystemRoutineAddress(&Name);
+    return Variable != NULL ? *Variable : NULL;
+}

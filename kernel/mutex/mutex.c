@@ -233,25 +233,13 @@ static VOID NTAPI MutexUnload(PDRIVER_OBJECT DriverObject)
     KmdLibUninitialize();
 }
 
-/* The thread object type. MinGW-w64 declares PsThreadType as a dllimport POBJECT_TYPE *, one
- * indirection too many (`*PsThreadType` would read the first field of the type object): the
- * exported variable holds the POBJECT_TYPE itself. Its address is what MmGetSystemRoutineAddress
- * returns. */
-KMD_INIT static POBJECT_TYPE MutexLookUpThreadType(VOID)
-{
-    UNICODE_STRING Name = RTL_CONSTANT_STRING(L"PsThreadType");
-    POBJECT_TYPE *Variable = MmGetSystemRoutineAddress(&Name);
-
-    return Variable != NULL ? *Variable : NULL;
-}
-
 KMD_INIT NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     NTSTATUS Status;
 
     UNREFERENCED_PARAMETER(RegistryPath);
     KmdLibInitialize(DriverObject, "mutex");
-    MutexThreadType = MutexLookUpThreadType();
+    MutexThreadType = KmdLookUpObjectType(L"PsThreadType");
     if (MutexThreadType == NULL) {
         KmdLogError("PsThreadType is not exported");
         KmdLibUninitialize();

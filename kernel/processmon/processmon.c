@@ -186,18 +186,6 @@ static VOID NTAPI ProcessMonUnload(PDRIVER_OBJECT DriverObject)
     KmdLibUninitialize();
 }
 
-/* The event object type. MinGW-w64 declares ExEventObjectType as a dllimport POBJECT_TYPE *,
- * one indirection too many (`*ExEventObjectType` would read the first field of the type object):
- * the exported variable holds the POBJECT_TYPE itself. Its address is what
- * MmGetSystemRoutineAddress returns. */
-KMD_INIT static POBJECT_TYPE ProcessMonLookUpEventType(VOID)
-{
-    UNICODE_STRING Name = RTL_CONSTANT_STRING(L"ExEventObjectType");
-    POBJECT_TYPE *Variable = MmGetSystemRoutineAddress(&Name);
-
-    return Variable != NULL ? *Variable : NULL;
-}
-
 KMD_INIT NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 {
     NTSTATUS Status;
@@ -205,7 +193,7 @@ KMD_INIT NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING
     UNREFERENCED_PARAMETER(RegistryPath);
     KmdLibInitialize(DriverObject, "processmon");
     KeInitializeSpinLock(&ProcessMonLock);
-    ProcessMonEventType = ProcessMonLookUpEventType();
+    ProcessMonEventType = KmdLookUpObjectType(L"ExEventObjectType");
     if (ProcessMonEventType == NULL) {
         KmdLogError("ExEventObjectType is not exported");
         KmdLibUninitialize();

@@ -8,6 +8,9 @@ kmd_wine_load(beeper EXPECT_LOG "beeper: DriverEntry: device .*KmdBeeper ready"
 kmd_wine_test(beeper.check DRIVER beeper COMMAND beeper_client check LABELS examples
               PASS_REGULAR_EXPRESSION
               "check: all 8 answers as documented\nnot checked under Wine: the beeps themselves")
+# With no argument the client runs the same check: the smoke test that ci/deploy-vm runs.
+kmd_wine_test(beeper.smoke DRIVER beeper COMMAND beeper_client LABELS examples
+              PASS_REGULAR_EXPRESSION "check: all 8 answers as documented")
 # The same refusals through the ordinary commands, one each (the client passes any number on).
 foreach(case "low_frequency|ports;36;100" "high_frequency|hal;32768;100"
              "zero_duration|ports;440;0" "long_duration|hal;440;5001")

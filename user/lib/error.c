@@ -41,6 +41,7 @@ static const struct kmd_name win32_names[] = {
     N(ERROR_WRITE_PROTECT),
     N(ERROR_BAD_UNIT),
     N(ERROR_NOT_READY),
+    N(ERROR_BAD_COMMAND),
     N(ERROR_CRC),
     N(ERROR_OUTOFMEMORY),
     N(ERROR_GEN_FAILURE),
