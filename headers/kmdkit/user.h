@@ -27,6 +27,9 @@ DWORD kmd_ioctl(HANDLE device, DWORD code, const void *in, DWORD in_size, void *
 
 /* "122 (ERROR_INSUFFICIENT_BUFFER): The data area passed to a system call is too small." */
 const char *kmd_format_error(DWORD error, char *buf, size_t size);
+/* kmd_format_error() into a static buffer, overwritten by the next call: not reentrant, for
+ * single-threaded console clients, and one call per printf. */
+const char *kmd_error_text(DWORD error);
 /* "0xC0000023 (STATUS_BUFFER_TOO_SMALL): The buffer is too small ..." */
 const char *kmd_format_ntstatus(LONG status, char *buf, size_t size);
 /* The symbolic name, or NULL when the table does not know it. */
@@ -37,6 +40,47 @@ const char *kmd_ntstatus_name(LONG status);
 
 /* Prints `size` bytes as a hex dump: offset, 16 bytes, ASCII. */
 void kmd_hexdump(FILE *f, const void *data, size_t size);
+
+/* --- example clients (user/lib/wine.c, user/lib/client.c) -------------------------------- */
+
+/* Whether this process runs under Wine (ntdll exports wine_get_version). Clients use it only to
+ * SAY what a test could not check under Wine; drivers never change behaviour. */
+BOOL kmd_running_on_wine(void);
+
+#if defined(__GNUC__) && defined(__MINGW_PRINTF_FORMAT)
+#define KMD_PRINTF(f, a) __attribute__((format(__MINGW_PRINTF_FORMAT, f, a)))
+#elif defined(__GNUC__)
+#define KMD_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define KMD_PRINTF(f, a)
+#endif
+
+/* Prints "ok: <format ...>" or "FAIL: <format ...>" and a newline to stdout, and counts the
+ * failures. For single-threaded console clients. */
+void kmd_check(int ok, const char *format, ...) KMD_PRINTF(2, 3);
+/* How many kmd_check() calls failed so far. */
+int kmd_check_failures(void);
+
+/* A word a client's "call" command knows: the IOCTL code it stands for and the default input
+ * and output sizes. Arrays end with {NULL}. */
+struct kmd_call_name {
+    const char *word;
+    DWORD code;
+    DWORD in_size;
+    DWORD out_size;
+};
+
+/* Most input and output bytes kmd_call_command() sends and takes. */
+#define KMD_CALL_IN_MAX 64
+#define KMD_CALL_OUT_MAX 4096
+
+/* A client's raw-IOCTL command: `PROG call WORD|HEXCODE [--in-size N] [--out-size N] [--value V]
+ * [--value2 V]`, argv[0] being the word or code. The input is zeros, its first 4 bytes V and
+ * the next 4 V2. Prints "call 0x%08lx in N out N", then "call: ok: N bytes" and a hex dump, or
+ * "call: error: <kmd_format_error>", to stdout; usage errors to stderr, prefixed "PROG: ".
+ * Returns 0, 1 (the driver answered with an error) or 2 (bad arguments). */
+int kmd_call_command(HANDLE h, const char *prog, const struct kmd_call_name *names, int argc,
+                     char **argv);
 
 /* --- services (user/lib/service.c) --------------------------------------------------------- */
 

@@ -29,11 +29,6 @@ static HANDLE open_beeper(void)
     return h;
 }
 
-static int is_wine(void)
-{
-    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
-}
-
 static int parse_number(const char *s, unsigned int *out)
 {
     char *end;
@@ -105,7 +100,7 @@ static int check(HANDLE h)
         return 1;
     }
     printf("check: all %u answers as documented\n", n);
-    if (is_wine())
+    if (kmd_running_on_wine())
         puts("not checked under Wine: the beeps themselves (port I/O on 42h/43h/61h is not "
              "emulated and HalMakeBeep is a stub that would end winedevice)");
     return 0;

@@ -29,11 +29,6 @@ static HANDLE open_cmos(void)
     return h;
 }
 
-static int is_wine(void)
-{
-    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
-}
-
 static void print_time(const char *what, const CMOS_TIME *t)
 {
     printf("%s: %04u-%02u-%02u %02u:%02u:%02u (registers %02x %02x %02x %02x %02x %02x, status B "
@@ -154,7 +149,7 @@ static int check(HANDLE h)
         return 1;
     }
     printf("check: all %u answers right\n", n);
-    if (is_wine())
+    if (kmd_running_on_wine())
         puts("not checked under Wine: reading the clock itself (port I/O on 70h/71h is not "
              "emulated in winedevice)");
     return 0;

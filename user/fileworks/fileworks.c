@@ -10,24 +10,9 @@
 #include <kmdkit/user.h>
 #include <fileworks_ioctl.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-static void check(int ok, const char *what, ...)
-{
-    va_list ap;
-    va_start(ap, what);
-    printf("%s: ", ok ? "ok" : "FAIL");
-    vprintf(what, ap);
-    putchar('\n');
-    va_end(ap);
-    if (!ok)
-        failures++;
-}
 
 static HANDLE open_fileworks(void)
 {
@@ -72,43 +57,46 @@ static int run(HANDLE h, const wchar_t *base)
         printf("run: error: %s\n", kmd_format_error(err, msg, sizeof msg));
         return 1;
     }
-    check(got == sizeof r && r.Size == sizeof r, "report of %lu bytes", (unsigned long)got);
-    check(r.FailedStep == FILEWORKS_STEP_NONE, "every step worked (failed step %u, status 0x%08lx)",
-          r.FailedStep, (unsigned long)r.FailedStatus);
-    check(r.Written == sizeof FILEWORKS_TEXT1 - 1, "wrote %u bytes", r.Written);
-    check(r.Appended == sizeof FILEWORKS_TEXT2 - 1, "appended %u bytes", r.Appended);
-    check(r.SizeAfterAppend == sizeof full_text - 1, "size after append %u", r.SizeAfterAppend);
-    check(r.ReadBytes == sizeof full_text - 1 && memcmp(r.ReadData, full_text, r.ReadBytes) == 0,
-          "read back %u bytes: \"%.*s\"", r.ReadBytes, (int)strcspn(r.ReadData, "\r"), r.ReadData);
-    check(r.SizeAfterTruncate == FILEWORKS_TRUNCATE_TO, "size after truncate %u",
-          r.SizeAfterTruncate);
-    check(r.AttributesReadOnly & FILE_ATTRIBUTE_READONLY, "attributes after set 0x%x (READONLY)",
-          r.AttributesReadOnly);
-    check((unsigned long)r.DeleteWhileReadOnly == 0xC0000121UL,
-          "delete while read-only refused: 0x%08lx (STATUS_CANNOT_DELETE)",
-          (unsigned long)r.DeleteWhileReadOnly);
-    check(!(r.AttributesCleared & FILE_ATTRIBUTE_READONLY), "attributes after clear 0x%x",
-          r.AttributesCleared);
+    kmd_check(got == sizeof r && r.Size == sizeof r, "report of %lu bytes", (unsigned long)got);
+    kmd_check(r.FailedStep == FILEWORKS_STEP_NONE,
+              "every step worked (failed step %u, status 0x%08lx)", r.FailedStep,
+              (unsigned long)r.FailedStatus);
+    kmd_check(r.Written == sizeof FILEWORKS_TEXT1 - 1, "wrote %u bytes", r.Written);
+    kmd_check(r.Appended == sizeof FILEWORKS_TEXT2 - 1, "appended %u bytes", r.Appended);
+    kmd_check(r.SizeAfterAppend == sizeof full_text - 1, "size after append %u", r.SizeAfterAppend);
+    kmd_check(
+        r.ReadBytes == sizeof full_text - 1 && memcmp(r.ReadData, full_text, r.ReadBytes) == 0,
+        "read back %u bytes: \"%.*s\"", r.ReadBytes, (int)strcspn(r.ReadData, "\r"), r.ReadData);
+    kmd_check(r.SizeAfterTruncate == FILEWORKS_TRUNCATE_TO, "size after truncate %u",
+              r.SizeAfterTruncate);
+    kmd_check(r.AttributesReadOnly & FILE_ATTRIBUTE_READONLY,
+              "attributes after set 0x%x (READONLY)", r.AttributesReadOnly);
+    kmd_check((unsigned long)r.DeleteWhileReadOnly == 0xC0000121UL,
+              "delete while read-only refused: 0x%08lx (STATUS_CANNOT_DELETE)",
+              (unsigned long)r.DeleteWhileReadOnly);
+    kmd_check(!(r.AttributesCleared & FILE_ATTRIBUTE_READONLY), "attributes after clear 0x%x",
+              r.AttributesCleared);
     story = find_entry(&r, FILEWORKS_FILE_NAME);
     empty = find_entry(&r, FILEWORKS_EMPTY_NAME);
-    check(r.EntryCount == 2 && story >= 0 && empty >= 0, "listing has %u entries: %ls, %ls",
-          r.EntryCount, r.EntryCount > 0 ? (const wchar_t *)r.Entries[0].Name : L"-",
-          r.EntryCount > 1 ? (const wchar_t *)r.Entries[1].Name : L"-");
-    check(story >= 0 && r.Entries[story].Size == FILEWORKS_TRUNCATE_TO,
-          "listing: "
-          "%ls"
-          " is %u bytes",
-          FILEWORKS_FILE_NAME, story >= 0 ? r.Entries[story].Size : 0);
-    check(empty >= 0 && r.Entries[empty].Size == 0, "listing: %ls is %u bytes",
-          FILEWORKS_EMPTY_NAME, empty >= 0 ? r.Entries[empty].Size : 0);
+    kmd_check(r.EntryCount == 2 && story >= 0 && empty >= 0, "listing has %u entries: %ls, %ls",
+              r.EntryCount, r.EntryCount > 0 ? (const wchar_t *)r.Entries[0].Name : L"-",
+              r.EntryCount > 1 ? (const wchar_t *)r.Entries[1].Name : L"-");
+    kmd_check(story >= 0 && r.Entries[story].Size == FILEWORKS_TRUNCATE_TO,
+              "listing: "
+              "%ls"
+              " is %u bytes",
+              FILEWORKS_FILE_NAME, story >= 0 ? r.Entries[story].Size : 0);
+    kmd_check(empty >= 0 && r.Entries[empty].Size == 0, "listing: %ls is %u bytes",
+              FILEWORKS_EMPTY_NAME, empty >= 0 ? r.Entries[empty].Size : 0);
     /* After the delete, the folder is gone: its file's path no longer resolves. */
-    check((unsigned long)r.OpenAfterDelete == 0xC000003AUL,
-          "file gone: 0x%08lx (STATUS_OBJECT_PATH_NOT_FOUND)", (unsigned long)r.OpenAfterDelete);
-    check((unsigned long)r.OpenDirAfterDelete == 0xC0000034UL,
-          "folder gone: 0x%08lx (STATUS_OBJECT_NAME_NOT_FOUND)",
-          (unsigned long)r.OpenDirAfterDelete);
-    puts(failures ? "run: FAILED" : "run: passed");
-    return failures ? 1 : 0;
+    kmd_check((unsigned long)r.OpenAfterDelete == 0xC000003AUL,
+              "file gone: 0x%08lx (STATUS_OBJECT_PATH_NOT_FOUND)",
+              (unsigned long)r.OpenAfterDelete);
+    kmd_check((unsigned long)r.OpenDirAfterDelete == 0xC0000034UL,
+              "folder gone: 0x%08lx (STATUS_OBJECT_NAME_NOT_FOUND)",
+              (unsigned long)r.OpenDirAfterDelete);
+    puts(kmd_check_failures() ? "run: FAILED" : "run: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 static void expect_error(HANDLE h, const char *name, DWORD code, const void *in, DWORD in_size,
@@ -118,7 +106,7 @@ static void expect_error(HANDLE h, const char *name, DWORD code, const void *in,
     char msg[512];
     DWORD err = kmd_ioctl(h, code, in, in_size, out_size ? &out : NULL, out_size, NULL);
 
-    check(err == want, "%s: %s", name, kmd_format_error(err, msg, sizeof msg));
+    kmd_check(err == want, "%s: %s", name, kmd_format_error(err, msg, sizeof msg));
 }
 
 static int bad(HANDLE h)
@@ -146,8 +134,8 @@ static int bad(HANDLE h)
                  KMD_CTL_CODE(FILEWORKS_DEVICE_TYPE, KMD_FUNCTION_BASE + 9, METHOD_BUFFERED,
                               FILE_ANY_ACCESS),
                  NULL, 0, 0, ERROR_INVALID_FUNCTION);
-    puts(failures ? "bad: FAILED" : "bad: passed");
-    return failures ? 1 : 0;
+    puts(kmd_check_failures() ? "bad: FAILED" : "bad: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 int wmain(int argc, wchar_t **argv)

@@ -28,12 +28,6 @@ struct request {
     DWORD got;
 };
 
-static const char *error_text(DWORD err)
-{
-    static char msg[512];
-    return kmd_format_error(err, msg, sizeof msg);
-}
-
 /* The device, opened for overlapped I/O (overlapped = 1) or synchronous I/O. */
 static HANDLE open_device(int overlapped)
 {
@@ -42,7 +36,7 @@ static HANDLE open_device(int overlapped)
 
     if (h == INVALID_HANDLE_VALUE) {
         fprintf(stderr, "inverted: cannot open \\\\.\\%ls: %s\n", INVERTED_USER_NAME,
-                error_text(GetLastError()));
+                kmd_error_text(GetLastError()));
         exit(3);
     }
     return h;
@@ -59,7 +53,7 @@ static int post_wait(HANDLE h, struct request *r, int n)
         return 1;
     }
     if (GetLastError() != ERROR_IO_PENDING) {
-        printf("request %d: error %s\n", n, error_text(GetLastError()));
+        printf("request %d: error %s\n", n, kmd_error_text(GetLastError()));
         return 1;
     }
     return 0;
@@ -107,7 +101,7 @@ static int expect_event(HANDLE h, struct request *r, int n, const char *payload,
         return 1;
     }
     if (err) {
-        printf("request %d: error %s, expected event \"%s\"\n", n, error_text(err), payload);
+        printf("request %d: error %s, expected event \"%s\"\n", n, kmd_error_text(err), payload);
         return 1;
     }
     printf("request %d: event #%u, %u bytes \"%.*s\"\n", n, r->event.Sequence, r->event.Length,
@@ -128,7 +122,7 @@ static int expect_pending(HANDLE h, struct request *r, int n)
 
     if (err != WAIT_TIMEOUT) {
         printf("request %d: completed (%s), expected still pending\n", n,
-               err ? error_text(err) : "success");
+               err ? kmd_error_text(err) : "success");
         return 1;
     }
     return 0;
@@ -140,7 +134,7 @@ static int expect_aborted(HANDLE h, struct request *r, int n)
 
     printf("request %d: %s\n", n,
            err == WAIT_TIMEOUT ? "still pending"
-           : err               ? error_text(err)
+           : err               ? kmd_error_text(err)
                                : "success");
     if (err != ERROR_OPERATION_ABORTED) {
         printf("request %d: expected error 995 (ERROR_OPERATION_ABORTED)\n", n);
@@ -169,7 +163,7 @@ static int fifo(void)
         snprintf(payload[i], sizeof payload[i], "event-%d", i + 1);
         err = signal_event(signaller, payload[i]);
         if (err) {
-            printf("signal \"%s\": error %s\n", payload[i], error_text(err));
+            printf("signal \"%s\": error %s\n", payload[i], kmd_error_text(err));
             bad = 1;
             break;
         }
@@ -197,7 +191,7 @@ static int cancel(void)
     for (int i = 0; i < 3 && !bad; i++)
         bad = post_wait(waiter, &r[i], i + 1);
     if (!bad && !CancelIoEx(waiter, &r[1].ov)) {
-        printf("CancelIoEx: %s\n", error_text(GetLastError()));
+        printf("CancelIoEx: %s\n", kmd_error_text(GetLastError()));
         bad = 1;
     }
     if (!bad) {
@@ -210,7 +204,7 @@ static int cancel(void)
     if (!bad && (err = signal_event(signaller, "third")) == 0)
         bad = expect_event(waiter, &r[2], 3, "third", &seq);
     if (!bad && err) {
-        printf("signal: error %s\n", error_text(err));
+        printf("signal: error %s\n", kmd_error_text(err));
         bad = 1;
     }
     if (!bad)
@@ -224,7 +218,7 @@ static int cancel(void)
         err = get_stats(signaller, &s);
         if (err || s.Pending != 0) {
             printf("stats: %s, pending %u: expected no request left\n",
-                   err ? error_text(err) : "ok", s.Pending);
+                   err ? kmd_error_text(err) : "ok", s.Pending);
             bad = 1;
         } else {
             print_stats("stats", &s);
@@ -253,7 +247,7 @@ static int close_case(void)
     for (int i = 0; i < 2 && !bad && !err; i++)
         bad = post_wait(waiter, &r[i], i + 1);
     if (err || bad) {
-        printf("close: setup failed: %s\n", err ? error_text(err) : "WAIT not pending");
+        printf("close: setup failed: %s\n", err ? kmd_error_text(err) : "WAIT not pending");
         return 1;
     }
     CloseHandle(waiter);
@@ -263,7 +257,7 @@ static int close_case(void)
             done++;
     err = get_stats(other, &after);
     if (err) {
-        printf("stats: error %s\n", error_text(err));
+        printf("stats: error %s\n", kmd_error_text(err));
         return 1;
     }
     print_stats("stats", &after);
@@ -307,7 +301,7 @@ static int stats(int argc, char **argv)
 
     CloseHandle(h);
     if (err) {
-        printf("stats: error %s\n", error_text(err));
+        printf("stats: error %s\n", kmd_error_text(err));
         return 1;
     }
     print_stats("stats", &s);
@@ -411,7 +405,7 @@ static int call(int argc, char **argv)
         err = GetOverlappedResult(h, &ov, &got, TRUE) ? 0 : GetLastError();
     CloseHandle(h);
     if (err)
-        printf("call: error: %s\n", error_text(err));
+        printf("call: error: %s\n", kmd_error_text(err));
     else {
         printf("call: ok: %lu bytes\n", (unsigned long)got);
         kmd_hexdump(stdout, out, got);

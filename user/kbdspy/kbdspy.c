@@ -12,19 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *error_text(DWORD err)
-{
-    static char msg[512];
-    return kmd_format_error(err, msg, sizeof msg);
-}
-
 static HANDLE open_spy(void)
 {
     HANDLE h;
     DWORD err = kmd_device_open(KBDSPY_USER_NAME, &h);
 
     if (err) {
-        fprintf(stderr, "kbdspy: cannot open \\\\.\\%ls: %s\n", KBDSPY_USER_NAME, error_text(err));
+        fprintf(stderr, "kbdspy: cannot open \\\\.\\%ls: %s\n", KBDSPY_USER_NAME,
+                kmd_error_text(err));
         if (err == ERROR_FILE_NOT_FOUND)
             /* The driver refuses to load where there is no keyboard class device (Wine). */
             puts("not checked here: key capture, pass-through and unload with a pending read "
@@ -61,7 +56,7 @@ static int keys(DWORD seconds)
     free(k);
     CloseHandle(h);
     if (err) {
-        printf("keys: error: %s\n", error_text(err));
+        printf("keys: error: %s\n", kmd_error_text(err));
         return 1;
     }
     printf("keys: %u record(s)\n", total);
@@ -122,7 +117,7 @@ static int call(int argc, char **argv)
     err = kmd_ioctl(h, code, in_size ? in : NULL, in_size, out_size ? out : NULL, out_size, &got);
     CloseHandle(h);
     if (err)
-        printf("call: error: %s\n", error_text(err));
+        printf("call: error: %s\n", kmd_error_text(err));
     else
         printf("call: ok: %lu bytes\n", (unsigned long)got);
     free(in);

@@ -39,7 +39,7 @@ int cmd_testsigning(const struct kmdctl_args *a)
             reason = "SystemCodeIntegrityInformation failed";
         } else {
             out_num("options", info.CodeIntegrityOptions);
-            if (GetProcAddress(ntdll, "wine_get_version"))
+            if (kmd_running_on_wine())
                 reason = "Wine: SystemCodeIntegrityInformation is a stub";
             else
                 state = (info.CodeIntegrityOptions & CODEINTEGRITY_OPTION_TESTSIGN) ? "on" : "off";

@@ -188,6 +188,13 @@ const char *kmd_format_error(DWORD error, char *buf, size_t size)
     return format(code, kmd_win32_error_name(error), text, buf, size);
 }
 
+const char *kmd_error_text(DWORD error)
+{
+    static char buf[512];
+
+    return kmd_format_error(error, buf, sizeof buf);
+}
+
 const char *kmd_format_ntstatus(LONG status, char *buf, size_t size)
 {
     char code[16], text[512];

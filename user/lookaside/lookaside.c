@@ -9,30 +9,9 @@
 #include <kmdkit/user.h>
 #include <lookaside_ioctl.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-static void check(int ok, const char *what, ...)
-{
-    va_list ap;
-    va_start(ap, what);
-    printf("%s: ", ok ? "ok" : "FAIL");
-    vprintf(what, ap);
-    putchar('\n');
-    va_end(ap);
-    if (!ok)
-        failures++;
-}
-
-static const char *error_text(DWORD err)
-{
-    static char msg[512];
-    return kmd_format_error(err, msg, sizeof msg);
-}
 
 static void run_one(HANDLE h, unsigned count, unsigned seed)
 {
@@ -46,21 +25,21 @@ static void run_one(HANDLE h, unsigned count, unsigned seed)
     memset(&r, 0, sizeof r);
     err = kmd_ioctl(h, IOCTL_LOOKASIDE_RUN, &req, sizeof req, &r, sizeof r, &got);
     if (err) {
-        check(0, "%u entries: %s", count, error_text(err));
+        kmd_check(0, "%u entries: %s", count, kmd_error_text(err));
         return;
     }
-    check(got == sizeof r && r.Size == sizeof r && r.Allocated == count && r.Linked == count &&
-              r.Freed == count && r.ListEmpty == 1,
-          "%u entries of %u bytes: allocated %u, linked %u, freed %u, list empty %u", count,
-          r.EntrySize, r.Allocated, r.Linked, r.Freed, r.ListEmpty);
-    check(r.Checksum == want && r.PayloadErrors == 0,
-          "%u entries: checksum 0x%08x (expected 0x%08x, first in first out), %u bad payloads",
-          count, r.Checksum, want, r.PayloadErrors);
-    check(r.TotalAllocates >= count && r.TotalFrees >= count &&
-              r.AllocateMisses <= r.TotalAllocates,
-          "lookaside counters: %u allocations (%u from pool), %u frees (%u to pool), depth %u, "
-          "%u entries kept",
-          r.TotalAllocates, r.AllocateMisses, r.TotalFrees, r.FreeMisses, r.Depth, r.Outstanding);
+    kmd_check(got == sizeof r && r.Size == sizeof r && r.Allocated == count && r.Linked == count &&
+                  r.Freed == count && r.ListEmpty == 1,
+              "%u entries of %u bytes: allocated %u, linked %u, freed %u, list empty %u", count,
+              r.EntrySize, r.Allocated, r.Linked, r.Freed, r.ListEmpty);
+    kmd_check(r.Checksum == want && r.PayloadErrors == 0,
+              "%u entries: checksum 0x%08x (expected 0x%08x, first in first out), %u bad payloads",
+              count, r.Checksum, want, r.PayloadErrors);
+    kmd_check(
+        r.TotalAllocates >= count && r.TotalFrees >= count && r.AllocateMisses <= r.TotalAllocates,
+        "lookaside counters: %u allocations (%u from pool), %u frees (%u to pool), depth %u, "
+        "%u entries kept",
+        r.TotalAllocates, r.AllocateMisses, r.TotalFrees, r.FreeMisses, r.Depth, r.Outstanding);
 }
 
 static void expect_error(HANDLE h, const char *name, DWORD code, unsigned count, DWORD in_size,
@@ -71,7 +50,7 @@ static void expect_error(HANDLE h, const char *name, DWORD code, unsigned count,
     DWORD err =
         kmd_ioctl(h, code, in_size ? req : NULL, in_size, out_size ? &r : NULL, out_size, NULL);
 
-    check(err == want, "%s: %s", name, error_text(err));
+    kmd_check(err == want, "%s: %s", name, kmd_error_text(err));
 }
 
 static int bad(HANDLE h)
@@ -90,8 +69,8 @@ static int bad(HANDLE h)
                  KMD_CTL_CODE(LOOKASIDE_DEVICE_TYPE, KMD_FUNCTION_BASE + 9, METHOD_BUFFERED,
                               FILE_ANY_ACCESS),
                  1, 0, 0, ERROR_INVALID_FUNCTION);
-    puts(failures ? "bad: FAILED" : "bad: passed");
-    return failures ? 1 : 0;
+    puts(kmd_check_failures() ? "bad: FAILED" : "bad: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 static int parse(const char *s, unsigned long max, unsigned *out)
@@ -126,7 +105,7 @@ int main(int argc, char **argv)
     err = kmd_device_open(LOOKASIDE_USER_NAME, &h);
     if (err) {
         fprintf(stderr, "lookaside: cannot open \\\\.\\%ls: %s\n", LOOKASIDE_USER_NAME,
-                error_text(err));
+                kmd_error_text(err));
         return 3;
     }
     if (strcmp(cmd, "bad") == 0) {
@@ -139,8 +118,8 @@ int main(int argc, char **argv)
             run_one(h, 16, seed + 1);
             run_one(h, LOOKASIDE_MAX, seed + 2);
         }
-        puts(failures ? "run: FAILED" : "run: passed");
-        rc = failures ? 1 : 0;
+        puts(kmd_check_failures() ? "run: FAILED" : "run: passed");
+        rc = kmd_check_failures() ? 1 : 0;
     }
     CloseHandle(h);
     return rc;

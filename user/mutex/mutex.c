@@ -25,11 +25,6 @@ static int print_error(const char *what, DWORD err)
     return 1;
 }
 
-static int under_wine(void)
-{
-    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
-}
-
 static int parse_uint(const char *s, DWORD max, DWORD *out)
 {
     char *end;
@@ -95,7 +90,7 @@ static int run(HANDLE h, DWORD iterations)
         return print_error("wait", err);
     rc = print_result(&r);
     puts(rc == 0 ? "run: passed" : "run: FAILED");
-    if (under_wine())
+    if (kmd_running_on_wine())
         printf("not checked under Wine: that the threads take turns (Wine's KeReleaseMutex "
                "wakes no waiting thread, so a waiter mostly gets the mutex when the holder's "
                "thread ends: it changed hands %u times in %u updates)\n",
@@ -128,55 +123,12 @@ static int sequence(HANDLE h)
     return failed;
 }
 
-static int call(HANDLE h, int argc, char **argv)
-{
-    DWORD code, in_size = 0, out_size = 0, value = 0, got = 0, err;
-    unsigned char in[64] = {0}, out[256] = {0};
-    char *end;
-
-    if (argc < 1) {
-        fprintf(stderr, "mutex: call needs start, wait or a hex IOCTL code\n");
-        return 2;
-    }
-    if (strcmp(argv[0], "start") == 0) {
-        code = IOCTL_MUTEX_START;
-        in_size = sizeof(MUTEX_START);
-    } else if (strcmp(argv[0], "wait") == 0) {
-        code = IOCTL_MUTEX_WAIT;
-        out_size = sizeof(MUTEX_RESULT);
-    } else {
-        code = strtoul(argv[0], &end, 16);
-        if (*end != '\0') {
-            fprintf(stderr, "mutex: '%s' is not start, wait or a hex IOCTL code\n", argv[0]);
-            return 2;
-        }
-    }
-    for (int i = 1; i < argc; i += 2) {
-        DWORD *target = strcmp(argv[i], "--in-size") == 0    ? &in_size
-                        : strcmp(argv[i], "--out-size") == 0 ? &out_size
-                        : strcmp(argv[i], "--value") == 0    ? &value
-                                                             : NULL;
-        if (target == NULL || i + 1 >= argc) {
-            fprintf(stderr, "mutex: unknown option or missing value: '%s'\n", argv[i]);
-            return 2;
-        }
-        if (!parse_uint(argv[i + 1], target == &value ? 0xFFFFFFFFu : sizeof out, target))
-            return 2;
-    }
-    if (in_size > sizeof in) {
-        fprintf(stderr, "mutex: --in-size is at most %u\n", (unsigned)sizeof in);
-        return 2;
-    }
-    memcpy(in, &value, sizeof value);
-    printf("call 0x%08lx in %lu out %lu\n", (unsigned long)code, (unsigned long)in_size,
-           (unsigned long)out_size);
-    err = kmd_ioctl(h, code, in_size ? in : NULL, in_size, out_size ? out : NULL, out_size, &got);
-    if (err)
-        return print_error("call", err);
-    printf("call: ok: %lu bytes\n", (unsigned long)got);
-    kmd_hexdump(stdout, out, got);
-    return 0;
-}
+/* "call": any IOCTL with any buffer sizes (user/lib/client.c). */
+static const struct kmd_call_name call_names[] = {
+    {"start", IOCTL_MUTEX_START, sizeof(MUTEX_START), 0},
+    {"wait", IOCTL_MUTEX_WAIT, 0, sizeof(MUTEX_RESULT)},
+    {NULL, 0, 0, 0},
+};
 
 int main(int argc, char **argv)
 {
@@ -224,7 +176,7 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "sequence") == 0) {
         rc = sequence(h);
     } else {
-        rc = call(h, argc - 2, argv + 2);
+        rc = kmd_call_command(h, "mutex", call_names, argc - 2, argv + 2);
     }
     CloseHandle(h);
     return rc;

@@ -26,11 +26,6 @@ static int print_error(const char *what, DWORD err)
     return 1;
 }
 
-static int under_wine(void)
-{
-    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
-}
-
 static int parse_uint(const char *s, DWORD max, DWORD *out)
 {
     char *end;
@@ -77,7 +72,7 @@ static int expect(const char *what, DWORD err, DWORD want, DWORD wine_want)
 {
     char msg[512];
 
-    if (under_wine())
+    if (kmd_running_on_wine())
         want = wine_want;
     printf("%s: %s (expected %lu)\n", what, kmd_format_error(err, msg, sizeof msg),
            (unsigned long)want);
@@ -152,7 +147,7 @@ static int check(HANDLE h)
     failed |= expect("set-event 0 (release)", set_event(h, NULL), 0, 0);
     CloseHandle(event);
     puts(failed ? "check: FAILED" : "check: passed");
-    if (under_wine())
+    if (kmd_running_on_wine())
         puts("not checked under Wine: the event handoff and the process records (Wine's "
              "ObReferenceObjectByHandle refuses UserMode handles, and its "
              "PsSetCreateProcessNotifyRoutineEx registers nothing, so no callback ever runs)");
@@ -183,55 +178,12 @@ static int watch(HANDLE h, DWORD seconds)
     return 0;
 }
 
-static int call(HANDLE h, int argc, char **argv)
-{
-    DWORD code, in_size = 0, out_size = 0, value = 0, got = 0, err;
-    unsigned char in[64] = {0}, out[4096] = {0};
-    char *end;
-
-    if (argc < 1) {
-        fprintf(stderr, "processmon: call needs set-event, fetch or a hex IOCTL code\n");
-        return 2;
-    }
-    if (strcmp(argv[0], "set-event") == 0) {
-        code = IOCTL_PROCESSMON_SET_EVENT;
-        in_size = sizeof(PROCESSMON_EVENT);
-    } else if (strcmp(argv[0], "fetch") == 0) {
-        code = IOCTL_PROCESSMON_FETCH;
-        out_size = sizeof(PROCESSMON_FETCH);
-    } else {
-        code = strtoul(argv[0], &end, 16);
-        if (*end != '\0') {
-            fprintf(stderr, "processmon: '%s' is not set-event, fetch or a hex code\n", argv[0]);
-            return 2;
-        }
-    }
-    for (int i = 1; i < argc; i += 2) {
-        DWORD *target = strcmp(argv[i], "--in-size") == 0    ? &in_size
-                        : strcmp(argv[i], "--out-size") == 0 ? &out_size
-                        : strcmp(argv[i], "--value") == 0    ? &value
-                                                             : NULL;
-        if (target == NULL || i + 1 >= argc) {
-            fprintf(stderr, "processmon: unknown option or missing value: '%s'\n", argv[i]);
-            return 2;
-        }
-        if (!parse_uint(argv[i + 1], target == &value ? 0xFFFFFFFFu : sizeof out, target))
-            return 2;
-    }
-    if (in_size > sizeof in) {
-        fprintf(stderr, "processmon: --in-size is at most %u\n", (unsigned)sizeof in);
-        return 2;
-    }
-    memcpy(in, &value, sizeof value);
-    printf("call 0x%08lx in %lu out %lu\n", (unsigned long)code, (unsigned long)in_size,
-           (unsigned long)out_size);
-    err = kmd_ioctl(h, code, in_size ? in : NULL, in_size, out_size ? out : NULL, out_size, &got);
-    if (err)
-        return print_error("call", err);
-    printf("call: ok: %lu bytes\n", (unsigned long)got);
-    kmd_hexdump(stdout, out, got);
-    return 0;
-}
+/* "call": any IOCTL with any buffer sizes (user/lib/client.c). */
+static const struct kmd_call_name call_names[] = {
+    {"set-event", IOCTL_PROCESSMON_SET_EVENT, sizeof(PROCESSMON_EVENT), 0},
+    {"fetch", IOCTL_PROCESSMON_FETCH, 0, sizeof(PROCESSMON_FETCH)},
+    {NULL, 0, 0, 0},
+};
 
 int main(int argc, char **argv)
 {
@@ -273,7 +225,7 @@ int main(int argc, char **argv)
         if (!err)
             print_fetch(&f);
     } else {
-        rc = call(h, argc - 2, argv + 2);
+        rc = kmd_call_command(h, "processmon", call_names, argc - 2, argv + 2);
     }
     CloseHandle(h);
     return rc;

@@ -9,30 +9,9 @@
 #include <kmdkit/user.h>
 #include <registryworks_ioctl.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-static void check(int ok, const char *what, ...)
-{
-    va_list ap;
-    va_start(ap, what);
-    printf("%s: ", ok ? "ok" : "FAIL");
-    vprintf(what, ap);
-    putchar('\n');
-    va_end(ap);
-    if (!ok)
-        failures++;
-}
-
-static const char *error_text(DWORD err)
-{
-    static char msg[512];
-    return kmd_format_error(err, msg, sizeof msg);
-}
 
 static const wchar_t *value_name(const REGISTRYWORKS_REPORT *r, unsigned i)
 {
@@ -60,21 +39,21 @@ static void check_user_mode(const wchar_t *nt_path)
     DWORD number = 0, size, err;
 
     if (_wcsnicmp(nt_path, machine, wcslen(machine)) != 0) {
-        check(0, "key %ls is not under \\Registry\\Machine", nt_path);
+        kmd_check(0, "key %ls is not under \\Registry\\Machine", nt_path);
         return;
     }
     size = sizeof text;
     err = RegGetValueW(HKEY_LOCAL_MACHINE, sub, L"Text", RRF_RT_REG_SZ, NULL, text, &size);
-    check(err == 0 && wcscmp(text, REGISTRYWORKS_TEXT) == 0, "user mode: Text = \"%ls\" (%s)",
-          err ? L"" : text, error_text(err));
+    kmd_check(err == 0 && wcscmp(text, REGISTRYWORKS_TEXT) == 0, "user mode: Text = \"%ls\" (%s)",
+              err ? L"" : text, kmd_error_text(err));
     size = sizeof number;
     err = RegGetValueW(HKEY_LOCAL_MACHINE, sub, L"Number", RRF_RT_REG_DWORD, NULL, &number, &size);
-    check(err == 0 && number == REGISTRYWORKS_NUMBER, "user mode: Number = 0x%08lx (%s)",
-          (unsigned long)number, error_text(err));
+    kmd_check(err == 0 && number == REGISTRYWORKS_NUMBER, "user mode: Number = 0x%08lx (%s)",
+              (unsigned long)number, kmd_error_text(err));
     size = sizeof bytes;
     err = RegGetValueW(HKEY_LOCAL_MACHINE, sub, L"Bytes", RRF_RT_REG_BINARY, NULL, bytes, &size);
-    check(err == 0 && size == sizeof want_bytes && memcmp(bytes, want_bytes, size) == 0,
-          "user mode: Bytes = %lu bytes (%s)", (unsigned long)size, error_text(err));
+    kmd_check(err == 0 && size == sizeof want_bytes && memcmp(bytes, want_bytes, size) == 0,
+              "user mode: Bytes = %lu bytes (%s)", (unsigned long)size, kmd_error_text(err));
 }
 
 static int key_exists(const wchar_t *nt_path)
@@ -95,38 +74,38 @@ static int run(HANDLE h)
 
     err = kmd_ioctl(h, IOCTL_REGISTRYWORKS_CREATE, NULL, 0, &r, sizeof r, &got);
     if (err) {
-        printf("create: error: %s\n", error_text(err));
+        printf("create: error: %s\n", kmd_error_text(err));
         return 1;
     }
     r.KeyPath[REGISTRYWORKS_PATH_MAX - 1] = 0;
     r.Text[31] = 0;
     printf("key: %ls\n", (const wchar_t *)r.KeyPath);
-    check(got == sizeof r && r.Size == sizeof r, "report of %lu bytes", (unsigned long)got);
-    check(r.TextType == REG_SZ && r.TextBytes == sizeof REGISTRYWORKS_TEXT &&
-              wcscmp((const wchar_t *)r.Text, REGISTRYWORKS_TEXT) == 0,
-          "Text: type %u, %u bytes, \"%ls\"", r.TextType, r.TextBytes, (const wchar_t *)r.Text);
-    check(r.NumberType == REG_DWORD && r.Number == REGISTRYWORKS_NUMBER, "Number: type %u, 0x%08x",
-          r.NumberType, r.Number);
-    check(r.BytesType == REG_BINARY && r.BytesLength == sizeof want_bytes &&
-              memcmp(r.Bytes, want_bytes, sizeof want_bytes) == 0,
-          "Bytes: type %u, %u bytes", r.BytesType, r.BytesLength);
-    check(r.ValueCount == 3 && has_value(&r, L"Text", REG_SZ) &&
-              has_value(&r, L"Number", REG_DWORD) && has_value(&r, L"Bytes", REG_BINARY),
-          "enumerated %u values: %ls %ls %ls", r.ValueCount, value_name(&r, 0), value_name(&r, 1),
-          value_name(&r, 2));
+    kmd_check(got == sizeof r && r.Size == sizeof r, "report of %lu bytes", (unsigned long)got);
+    kmd_check(r.TextType == REG_SZ && r.TextBytes == sizeof REGISTRYWORKS_TEXT &&
+                  wcscmp((const wchar_t *)r.Text, REGISTRYWORKS_TEXT) == 0,
+              "Text: type %u, %u bytes, \"%ls\"", r.TextType, r.TextBytes, (const wchar_t *)r.Text);
+    kmd_check(r.NumberType == REG_DWORD && r.Number == REGISTRYWORKS_NUMBER,
+              "Number: type %u, 0x%08x", r.NumberType, r.Number);
+    kmd_check(r.BytesType == REG_BINARY && r.BytesLength == sizeof want_bytes &&
+                  memcmp(r.Bytes, want_bytes, sizeof want_bytes) == 0,
+              "Bytes: type %u, %u bytes", r.BytesType, r.BytesLength);
+    kmd_check(r.ValueCount == 3 && has_value(&r, L"Text", REG_SZ) &&
+                  has_value(&r, L"Number", REG_DWORD) && has_value(&r, L"Bytes", REG_BINARY),
+              "enumerated %u values: %ls %ls %ls", r.ValueCount, value_name(&r, 0),
+              value_name(&r, 1), value_name(&r, 2));
     r.Subkey[REGISTRYWORKS_NAME_MAX - 1] = 0;
-    check(r.SubkeyCount == 1 && wcscmp((const wchar_t *)r.Subkey, REGISTRYWORKS_CHILD) == 0,
-          "enumerated %u subkey: %ls", r.SubkeyCount, (const wchar_t *)r.Subkey);
+    kmd_check(r.SubkeyCount == 1 && wcscmp((const wchar_t *)r.Subkey, REGISTRYWORKS_CHILD) == 0,
+              "enumerated %u subkey: %ls", r.SubkeyCount, (const wchar_t *)r.Subkey);
     check_user_mode((const wchar_t *)r.KeyPath);
 
     err = kmd_ioctl(h, IOCTL_REGISTRYWORKS_DELETE, NULL, 0, NULL, 0, NULL);
-    check(err == 0, "delete: %s", error_text(err));
+    kmd_check(err == 0, "delete: %s", kmd_error_text(err));
     err = key_exists((const wchar_t *)r.KeyPath);
-    check(err == ERROR_FILE_NOT_FOUND, "user mode: key gone: %s", error_text(err));
+    kmd_check(err == ERROR_FILE_NOT_FOUND, "user mode: key gone: %s", kmd_error_text(err));
     err = kmd_ioctl(h, IOCTL_REGISTRYWORKS_DELETE, NULL, 0, NULL, 0, NULL);
-    check(err == ERROR_FILE_NOT_FOUND, "delete again: %s", error_text(err));
-    puts(failures ? "run: FAILED" : "run: passed");
-    return failures ? 1 : 0;
+    kmd_check(err == ERROR_FILE_NOT_FOUND, "delete again: %s", kmd_error_text(err));
+    puts(kmd_check_failures() ? "run: FAILED" : "run: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 static void expect_error(HANDLE h, const char *name, DWORD code, DWORD in_size, DWORD out_size,
@@ -136,7 +115,7 @@ static void expect_error(HANDLE h, const char *name, DWORD code, DWORD in_size, 
     DWORD err =
         kmd_ioctl(h, code, in_size ? &buf : NULL, in_size, out_size ? &buf : NULL, out_size, NULL);
 
-    check(err == want, "%s: %s", name, error_text(err));
+    kmd_check(err == want, "%s: %s", name, kmd_error_text(err));
 }
 
 static int bad(HANDLE h)
@@ -155,8 +134,8 @@ static int bad(HANDLE h)
                  KMD_CTL_CODE(REGISTRYWORKS_DEVICE_TYPE, KMD_FUNCTION_BASE + 9, METHOD_BUFFERED,
                               FILE_ANY_ACCESS),
                  0, 0, ERROR_INVALID_FUNCTION);
-    puts(failures ? "bad: FAILED" : "bad: passed");
-    return failures ? 1 : 0;
+    puts(kmd_check_failures() ? "bad: FAILED" : "bad: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -27,11 +27,6 @@ static HANDLE open_sections(void)
     return h;
 }
 
-static int is_wine(void)
-{
-    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
-}
-
 static DWORD get_report(HANDLE h, SECTIONS_REPORT *r)
 {
     DWORD got = 0;
@@ -100,7 +95,7 @@ static int report(HANDLE h)
     printf("report: %u samples where they belong (INIT discardable, PAGE* pageable, the rest not "
            "paged)\n",
            (unsigned)SectionsItemCount);
-    if (is_wine())
+    if (kmd_running_on_wine())
         puts("not checked under Wine: that INIT is freed after DriverEntry and PAGE* can be paged "
              "out (winedevice maps the whole image and never pages it)");
     return 0;

@@ -19,12 +19,6 @@ static const wchar_t *const names[SECUREDEVICES_COUNT] = SECUREDEVICES_NAMES;
 static const char *const want_sids[SECUREDEVICES_DEFAULT][3] = {
     {"SY", "BA", NULL}, {"SY", "BA", "BU"}, {"SY", "BA", "WD"}};
 
-static const char *error_text(DWORD err)
-{
-    static char msg[512];
-    return kmd_format_error(err, msg, sizeof msg);
-}
-
 /* Opens \\.\<name><suffix> with `access`; returns 0 or the Win32 error. */
 static DWORD try_open(const wchar_t *name, const wchar_t *suffix, DWORD access)
 {
@@ -61,7 +55,7 @@ static HANDLE open_query_device(void)
 
     if (err) {
         fprintf(stderr, "securedevices: cannot open \\\\.\\%ls: %s\n",
-                names[SECUREDEVICES_EVERYONE], error_text(err));
+                names[SECUREDEVICES_EVERYONE], kmd_error_text(err));
         exit(3);
     }
     return h;
@@ -124,7 +118,7 @@ static DWORD query(HANDLE h, unsigned i, SECUREDEVICES_INFO *info)
     if (!err && got != sizeof *info)
         err = ERROR_INVALID_DATA;
     if (err)
-        printf("device %u: query: %s\n", i, error_text(err));
+        printf("device %u: query: %s\n", i, kmd_error_text(err));
     return err;
 }
 
@@ -248,7 +242,7 @@ static int call(int argc, char **argv)
     err = kmd_ioctl(h, code, in_size ? in : NULL, in_size, out_size ? out : NULL, out_size, &got);
     CloseHandle(h);
     if (err)
-        printf("call: error: %s\n", error_text(err));
+        printf("call: error: %s\n", kmd_error_text(err));
     else
         printf("call: ok: %lu bytes\n", (unsigned long)got);
     free(in);

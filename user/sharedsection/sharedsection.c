@@ -10,30 +10,9 @@
 #include <sharedsection_ioctl.h>
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-static void check(int ok, const char *what, ...)
-{
-    va_list ap;
-    va_start(ap, what);
-    printf("%s: ", ok ? "ok" : "FAIL");
-    vprintf(what, ap);
-    putchar('\n');
-    va_end(ap);
-    if (!ok)
-        failures++;
-}
-
-static const char *error_text(DWORD err)
-{
-    static char msg[512];
-    return kmd_format_error(err, msg, sizeof msg);
-}
 
 /* "Global\": the name lands in \BaseNamedObjects, where the driver looks (a plain name would be
  * in this session's \Sessions\N\BaseNamedObjects). Needs SeCreateGlobalPrivilege: admins. */
@@ -46,23 +25,15 @@ static char *create_section(const wchar_t *name, HANDLE *mapping)
     *mapping =
         CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, SHAREDSECTION_SIZE, full);
     if (*mapping == NULL) {
-        check(0, "CreateFileMapping %ls: %s", full, error_text(GetLastError()));
+        kmd_check(0, "CreateFileMapping %ls: %s", full, kmd_error_text(GetLastError()));
         return NULL;
     }
     view = MapViewOfFile(*mapping, FILE_MAP_WRITE, 0, 0, SHAREDSECTION_SIZE);
     if (view == NULL) {
-        check(0, "MapViewOfFile: %s", error_text(GetLastError()));
+        kmd_check(0, "MapViewOfFile: %s", kmd_error_text(GetLastError()));
         CloseHandle(*mapping);
     }
     return view;
-}
-
-/* Under Wine every IRP runs in winedevice and KeStackAttachProcess does nothing: the driver's view
- * is in winedevice, not in the System process. The client says so; the driver is the same. */
-static int under_wine(void)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
 }
 
 static DWORD edit_call(HANDLE h, const wchar_t *name, SHAREDSECTION_REPORT *r, DWORD *got)
@@ -96,20 +67,24 @@ static int edit(HANDLE h, const char *text)
         want[i] = (char)toupper((unsigned char)text[n - 1 - i]);
     want[n] = '\0';
     err = edit_call(h, SHAREDSECTION_NAME, &r, &got);
-    check(err == 0 && got == sizeof r && r.Size == sizeof r, "edit: %s", error_text(err));
-    check(r.Length == n && r.ViewSize >= SHAREDSECTION_SIZE,
-          "driver edited %u characters in a %u-byte view", r.Length, r.ViewSize);
-    check(strcmp(view, want) == 0, "\"%s\" -> \"%s\"", text, view);
+    kmd_check(err == 0 && got == sizeof r && r.Size == sizeof r, "edit: %s", kmd_error_text(err));
+    kmd_check(r.Length == n && r.ViewSize >= SHAREDSECTION_SIZE,
+              "driver edited %u characters in a %u-byte view", r.Length, r.ViewSize);
+    kmd_check(strcmp(view, want) == 0, "\"%s\" -> \"%s\"", text, view);
     UnmapViewOfFile(view);
     CloseHandle(mapping);
     /* The section went with its last handle: the driver no longer finds it. */
     err = edit_call(h, SHAREDSECTION_NAME, &r, &got);
-    check(err == ERROR_FILE_NOT_FOUND, "section closed, driver finds none: %s", error_text(err));
-    if (under_wine())
+    kmd_check(err == ERROR_FILE_NOT_FOUND, "section closed, driver finds none: %s",
+              kmd_error_text(err));
+    /* Under Wine every IRP runs in winedevice and KeStackAttachProcess does nothing: the driver's
+     * view is in winedevice, not in the System process. The client says so; the driver is the same.
+     */
+    if (kmd_running_on_wine())
         puts("not checked under Wine: that the driver's view is in the System process (Wine's "
              "KeStackAttachProcess does nothing; the view was in winedevice)");
-    puts(failures ? "edit: FAILED" : "edit: passed");
-    return failures ? 1 : 0;
+    puts(kmd_check_failures() ? "edit: FAILED" : "edit: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 static void expect_error(HANDLE h, const char *name, const wchar_t *section, DWORD in_size,
@@ -124,7 +99,7 @@ static void expect_error(HANDLE h, const char *name, const wchar_t *section, DWO
         memcpy(req[0].Name, section, min(wcslen(section), SHAREDSECTION_NAME_MAX + 1) * 2);
     err = kmd_ioctl(h, IOCTL_SHAREDSECTION_EDIT, in_size ? req : NULL, in_size,
                     out_size ? &r : NULL, out_size, NULL);
-    check(err == want, "%s: %s", name, error_text(err));
+    kmd_check(err == want, "%s: %s", name, kmd_error_text(err));
 }
 
 static int bad(HANDLE h)
@@ -152,9 +127,9 @@ static int bad(HANDLE h)
         memset(&req, 0, sizeof req);
         wcscpy((wchar_t *)req.Name, L"KmdSharedSectionFull");
         err = kmd_ioctl(h, IOCTL_SHAREDSECTION_EDIT, &req, sizeof req, &req, sizeof req, NULL);
-        check(err == ERROR_INVALID_PARAMETER && view[0] == 'x' &&
-                  view[SHAREDSECTION_SIZE - 1] == 'x',
-              "section without a NUL, left unchanged: %s", error_text(err));
+        kmd_check(err == ERROR_INVALID_PARAMETER && view[0] == 'x' &&
+                      view[SHAREDSECTION_SIZE - 1] == 'x',
+                  "section without a NUL, left unchanged: %s", kmd_error_text(err));
         UnmapViewOfFile(view);
         CloseHandle(mapping);
     }
@@ -162,9 +137,9 @@ static int bad(HANDLE h)
                     KMD_CTL_CODE(SHAREDSECTION_DEVICE_TYPE, KMD_FUNCTION_BASE + 9, METHOD_BUFFERED,
                                  FILE_ANY_ACCESS),
                     NULL, 0, NULL, 0, NULL);
-    check(err == ERROR_INVALID_FUNCTION, "unknown code: %s", error_text(err));
-    puts(failures ? "bad: FAILED" : "bad: passed");
-    return failures ? 1 : 0;
+    kmd_check(err == ERROR_INVALID_FUNCTION, "unknown code: %s", kmd_error_text(err));
+    puts(kmd_check_failures() ? "bad: FAILED" : "bad: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -181,7 +156,7 @@ int main(int argc, char **argv)
     err = kmd_device_open(SHAREDSECTION_USER_NAME, &h);
     if (err) {
         fprintf(stderr, "sharedsection: cannot open \\\\.\\%ls: %s\n", SHAREDSECTION_USER_NAME,
-                error_text(err));
+                kmd_error_text(err));
         return 3;
     }
     if (strcmp(cmd, "bad") == 0)

@@ -10,39 +10,9 @@
 #include <kmdkit/user.h>
 #include <sharingmemory_ioctl.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-static void check(int ok, const char *what, ...)
-{
-    va_list ap;
-    va_start(ap, what);
-    printf("%s: ", ok ? "ok" : "FAIL");
-    vprintf(what, ap);
-    putchar('\n');
-    va_end(ap);
-    if (!ok)
-        failures++;
-}
-
-static const char *error_text(DWORD err)
-{
-    static char msg[512];
-    return kmd_format_error(err, msg, sizeof msg);
-}
-
-/* Under Wine every IRP runs in winedevice.exe, so ZwCurrentProcess() in the driver is winedevice
- * and the view lands there, not in this process. The driver is the same; the client says what
- * it could not see. */
-static int under_wine(void)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
-}
 
 static HANDLE open_device(void)
 {
@@ -51,7 +21,7 @@ static HANDLE open_device(void)
 
     if (err) {
         fprintf(stderr, "sharingmemory: cannot open \\\\.\\%ls: %s\n", SHARINGMEMORY_USER_NAME,
-                error_text(err));
+                kmd_error_text(err));
         exit(3);
     }
     return h;
@@ -64,7 +34,7 @@ static DWORD map(HANDLE h, SHARINGMEMORY_MAPPING *m)
     memset(m, 0, sizeof *m);
     err = kmd_ioctl(h, IOCTL_SHARINGMEMORY_MAP, NULL, 0, m, sizeof *m, &got);
     if (err == 0 && (got != sizeof *m || m->Size != sizeof *m))
-        check(0, "map: answer of %lu bytes", (unsigned long)got);
+        kmd_check(0, "map: answer of %lu bytes", (unsigned long)got);
     return err;
 }
 
@@ -105,10 +75,10 @@ static int watch(void)
     int seen;
 
     err = map(h, &m);
-    check(err == 0 && m.Address != 0 && m.ViewSize >= sizeof(SHARINGMEMORY_PAGE),
-          "map: %s, %u bytes", error_text(err), m.ViewSize);
+    kmd_check(err == 0 && m.Address != 0 && m.ViewSize >= sizeof(SHARINGMEMORY_PAGE),
+              "map: %s, %u bytes", kmd_error_text(err), m.ViewSize);
     err = map(h, &m2);
-    check(err == ERROR_BAD_COMMAND, "map twice on one handle: %s", error_text(err));
+    kmd_check(err == ERROR_BAD_COMMAND, "map twice on one handle: %s", kmd_error_text(err));
 
     err = read_page(h, &a);
     if (err == 0 && a.Counter == 0) { /* no tick yet: start from one */
@@ -117,43 +87,46 @@ static int watch(void)
     }
     Sleep(500);
     err |= read_page(h, &b);
-    check(err == 0 && a.Magic == SHARINGMEMORY_MAGIC && b.Magic == SHARINGMEMORY_MAGIC,
-          "read: magic 0x%08x", b.Magic);
-    check(b.Counter >= a.Counter + 3 && b.SystemTime - a.SystemTime >= 250 * 10000LL &&
-              b.SystemTime - a.SystemTime <= 5000 * 10000LL,
-          "timer: counter %u -> %u in 500 ms (every %u ms), time +%lld ms", a.Counter, b.Counter,
-          SHARINGMEMORY_PERIOD_MS, (b.SystemTime - a.SystemTime) / 10000);
+    kmd_check(err == 0 && a.Magic == SHARINGMEMORY_MAGIC && b.Magic == SHARINGMEMORY_MAGIC,
+              "read: magic 0x%08x", b.Magic);
+    kmd_check(b.Counter >= a.Counter + 3 && b.SystemTime - a.SystemTime >= 250 * 10000LL &&
+                  b.SystemTime - a.SystemTime <= 5000 * 10000LL,
+              "timer: counter %u -> %u in 500 ms (every %u ms), time +%lld ms", a.Counter,
+              b.Counter, SHARINGMEMORY_PERIOD_MS, (b.SystemTime - a.SystemTime) / 10000);
 
+    /* Under Wine every IRP runs in winedevice.exe, so ZwCurrentProcess() in the driver is
+     * winedevice and the view lands there, not in this process. The driver is the same; the client
+     * says what it could not see. */
     seen = view_here(m.Address, &protect);
     if (seen) {
         volatile const SHARINGMEMORY_PAGE *v = (const SHARINGMEMORY_PAGE *)(ULONG_PTR)m.Address;
         unsigned first = v->Counter;
         Sleep(300);
-        check(v->Counter > first, "own view: counter %u -> %u in 300 ms", first, v->Counter);
-        check(protect == PAGE_READONLY, "own view is read-only (protection 0x%lx)",
-              (unsigned long)protect);
-    } else if (!under_wine()) {
-        check(0, "own view: no page at 0x%llx in this process", m.Address);
+        kmd_check(v->Counter > first, "own view: counter %u -> %u in 300 ms", first, v->Counter);
+        kmd_check(protect == PAGE_READONLY, "own view is read-only (protection 0x%lx)",
+                  (unsigned long)protect);
+    } else if (!kmd_running_on_wine()) {
+        kmd_check(0, "own view: no page at 0x%llx in this process", m.Address);
     }
 
     err = kmd_ioctl(h, IOCTL_SHARINGMEMORY_UNMAP, NULL, 0, NULL, 0, NULL);
-    check(err == 0, "unmap: %s", error_text(err));
+    kmd_check(err == 0, "unmap: %s", kmd_error_text(err));
     if (seen)
-        check(address_free(m.Address), "own view gone after unmap");
+        kmd_check(address_free(m.Address), "own view gone after unmap");
     err = kmd_ioctl(h, IOCTL_SHARINGMEMORY_UNMAP, NULL, 0, NULL, 0, NULL);
-    check(err == ERROR_BAD_COMMAND, "unmap twice: %s", error_text(err));
+    kmd_check(err == ERROR_BAD_COMMAND, "unmap twice: %s", kmd_error_text(err));
 
     err = map(h, &m);
-    check(err == 0, "map again: %s", error_text(err));
+    kmd_check(err == 0, "map again: %s", kmd_error_text(err));
     CloseHandle(h); /* IRP_MJ_CLEANUP unmaps it */
     if (seen)
-        check(address_free(m.Address), "own view gone after CloseHandle");
-    else if (under_wine())
+        kmd_check(address_free(m.Address), "own view gone after CloseHandle");
+    else if (kmd_running_on_wine())
         puts("not checked under Wine: the client's own view of the page (IRPs run in "
              "winedevice, so the views were mapped there) and its removal at IRP_MJ_CLEANUP "
              "(never sent)");
-    puts(failures ? "watch: FAILED" : "watch: passed");
-    return failures ? 1 : 0;
+    puts(kmd_check_failures() ? "watch: FAILED" : "watch: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 static void expect_error(HANDLE h, const char *name, DWORD code, DWORD in_size, DWORD out_size,
@@ -162,7 +135,7 @@ static void expect_error(HANDLE h, const char *name, DWORD code, DWORD in_size, 
     unsigned char buf[64] = {0};
     DWORD err =
         kmd_ioctl(h, code, in_size ? buf : NULL, in_size, out_size ? buf : NULL, out_size, NULL);
-    check(err == want, "%s: %s", name, error_text(err));
+    kmd_check(err == want, "%s: %s", name, kmd_error_text(err));
 }
 
 static int bad(void)
@@ -184,8 +157,8 @@ static int bad(void)
                               FILE_ANY_ACCESS),
                  0, 0, ERROR_INVALID_FUNCTION);
     CloseHandle(h);
-    puts(failures ? "bad: FAILED" : "bad: passed");
-    return failures ? 1 : 0;
+    puts(kmd_check_failures() ? "bad: FAILED" : "bad: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -9,38 +9,9 @@
 #include <kmdkit/user.h>
 #include <systemmodules_ioctl.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int failures;
-
-static void check(int ok, const char *what, ...)
-{
-    va_list ap;
-    va_start(ap, what);
-    printf("%s: ", ok ? "ok" : "FAIL");
-    vprintf(what, ap);
-    putchar('\n');
-    va_end(ap);
-    if (!ok)
-        failures++;
-}
-
-static const char *error_text(DWORD err)
-{
-    static char msg[512];
-    return kmd_format_error(err, msg, sizeof msg);
-}
-
-/* Under Wine the module list is made up (a few fixed entries): the client says what it could
- * not check instead of failing. The driver behaves the same everywhere. */
-static int under_wine(void)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
-}
 
 static int is_kernel_name(const char *file)
 {
@@ -57,11 +28,11 @@ static int list(HANDLE h)
     int names_ok = 1;
 
     err = kmd_ioctl(h, IOCTL_SYSTEMMODULES_LIST, NULL, 0, &head, sizeof head, &got);
-    check(err == ERROR_MORE_DATA && got == sizeof head && head.Size == sizeof head &&
-              head.Returned == 0 && head.Count > 0 &&
-              head.Needed == sizeof head + head.Count * sizeof(SYSTEMMODULES_ENTRY),
-          "header only: %s, %lu bytes, %u modules, %u bytes needed", error_text(err),
-          (unsigned long)got, head.Count, head.Needed);
+    kmd_check(err == ERROR_MORE_DATA && got == sizeof head && head.Size == sizeof head &&
+                  head.Returned == 0 && head.Count > 0 &&
+                  head.Needed == sizeof head + head.Count * sizeof(SYSTEMMODULES_ENTRY),
+              "header only: %s, %lu bytes, %u modules, %u bytes needed", kmd_error_text(err),
+              (unsigned long)got, head.Count, head.Needed);
     if (err != ERROR_MORE_DATA || head.Count == 0)
         return 1;
     size = head.Needed + 8 * sizeof(SYSTEMMODULES_ENTRY); /* room for drivers loading meanwhile */
@@ -70,14 +41,14 @@ static int list(HANDLE h)
         return 1;
     err = kmd_ioctl(h, IOCTL_SYSTEMMODULES_LIST, NULL, 0, l, size, &got);
     if (err) {
-        printf("list: error: %s\n", error_text(err));
+        printf("list: error: %s\n", kmd_error_text(err));
         free(l);
         return 1;
     }
     e = (SYSTEMMODULES_ENTRY *)(l + 1);
-    check(l->Count > 0 && l->Returned == l->Count &&
-              got == sizeof *l + l->Returned * sizeof(SYSTEMMODULES_ENTRY),
-          "%u modules in %lu bytes", l->Returned, (unsigned long)got);
+    kmd_check(l->Count > 0 && l->Returned == l->Count &&
+                  got == sizeof *l + l->Returned * sizeof(SYSTEMMODULES_ENTRY),
+              "%u modules in %lu bytes", l->Returned, (unsigned long)got);
     for (unsigned i = 0; i < l->Returned; i++) {
         size_t n = strnlen(e[i].Name, SYSTEMMODULES_NAME_MAX);
         if (n == 0 || n == SYSTEMMODULES_NAME_MAX || e[i].NameOffset >= n) {
@@ -86,33 +57,35 @@ static int list(HANDLE h)
         }
         printf("  %3u  0x%016llx %9u  %s\n", i, e[i].Base, e[i].Size, e[i].Name);
     }
-    check(names_ok, "every name NUL-terminated, non-empty, file name inside it");
-    check(l->Returned > 0 && names_ok && is_kernel_name(e[0].Name + e[0].NameOffset),
-          "first module is the kernel: %s", l->Returned > 0 ? e[0].Name : "-");
-    check(l->Returned > 0 && l->KernelBase == e[0].Base && l->KernelSize == e[0].Size,
-          "kernel base 0x%016llx, %u bytes", l->KernelBase, l->KernelSize);
+    kmd_check(names_ok, "every name NUL-terminated, non-empty, file name inside it");
+    kmd_check(l->Returned > 0 && names_ok && is_kernel_name(e[0].Name + e[0].NameOffset),
+              "first module is the kernel: %s", l->Returned > 0 ? e[0].Name : "-");
+    kmd_check(l->Returned > 0 && l->KernelBase == e[0].Base && l->KernelSize == e[0].Size,
+              "kernel base 0x%016llx, %u bytes", l->KernelBase, l->KernelSize);
+    /* Under Wine the module list is made up (a few fixed entries): the client says what it could
+     * not check instead of failing. The driver behaves the same everywhere. */
     if (l->SelfIndex < l->Returned)
-        check(strstr(e[l->SelfIndex].Name, "systemmodules.sys") != NULL,
-              "this driver (at 0x%016llx) is module %u: %s", l->SelfBase, l->SelfIndex,
-              e[l->SelfIndex].Name);
-    else if (under_wine())
+        kmd_check(strstr(e[l->SelfIndex].Name, "systemmodules.sys") != NULL,
+                  "this driver (at 0x%016llx) is module %u: %s", l->SelfBase, l->SelfIndex,
+                  e[l->SelfIndex].Name);
+    else if (kmd_running_on_wine())
         strcat(unchecked, "this driver in the list (Wine lists a few made-up modules only)");
     else
-        check(0, "this driver (at 0x%016llx) is not in the list", l->SelfBase);
+        kmd_check(0, "this driver (at 0x%016llx) is not in the list", l->SelfBase);
     if (l->ExportInKernel)
-        check(1, "ZwClose lies inside the first module");
-    else if (under_wine())
+        kmd_check(1, "ZwClose lies inside the first module");
+    else if (kmd_running_on_wine())
         strcat(unchecked, unchecked[0] ? "; ZwClose inside the kernel's range (Wine's bases are "
                                          "made up)"
                                        : "ZwClose inside the kernel's range (Wine's bases are "
                                          "made up)");
     else
-        check(0, "ZwClose does not lie inside the first module");
+        kmd_check(0, "ZwClose does not lie inside the first module");
     if (unchecked[0])
         printf("not checked under Wine: %s\n", unchecked);
     free(l);
-    puts(failures ? "list: FAILED" : "list: passed");
-    return failures ? 1 : 0;
+    puts(kmd_check_failures() ? "list: FAILED" : "list: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 static void expect_error(HANDLE h, const char *name, DWORD code, DWORD in_size, DWORD out_size,
@@ -122,7 +95,7 @@ static void expect_error(HANDLE h, const char *name, DWORD code, DWORD in_size, 
     DWORD err =
         kmd_ioctl(h, code, in_size ? buf : NULL, in_size, out_size ? buf : NULL, out_size, NULL);
 
-    check(err == want, "%s: %s", name, error_text(err));
+    kmd_check(err == want, "%s: %s", name, kmd_error_text(err));
 }
 
 static int bad(HANDLE h)
@@ -137,8 +110,8 @@ static int bad(HANDLE h)
                  KMD_CTL_CODE(SYSTEMMODULES_DEVICE_TYPE, KMD_FUNCTION_BASE + 9, METHOD_BUFFERED,
                               FILE_ANY_ACCESS),
                  0, 0, ERROR_INVALID_FUNCTION);
-    puts(failures ? "bad: FAILED" : "bad: passed");
-    return failures ? 1 : 0;
+    puts(kmd_check_failures() ? "bad: FAILED" : "bad: passed");
+    return kmd_check_failures() ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -155,7 +128,7 @@ int main(int argc, char **argv)
     err = kmd_device_open(SYSTEMMODULES_USER_NAME, &h);
     if (err) {
         fprintf(stderr, "systemmodules: cannot open \\\\.\\%ls: %s\n", SYSTEMMODULES_USER_NAME,
-                error_text(err));
+                kmd_error_text(err));
         return 3;
     }
     rc = strcmp(cmd, "bad") == 0 ? bad(h) : list(h);

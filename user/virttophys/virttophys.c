@@ -30,11 +30,6 @@ static HANDLE open_virttophys(void)
     return h;
 }
 
-static int is_wine(void)
-{
-    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
-}
-
 static int show(HANDLE h)
 {
     static const wchar_t *const names[] = {NULL, L"kernel32.dll", L"ntdll.dll"};
@@ -91,7 +86,7 @@ static int show(HANDLE h)
     if (bad)
         return 1;
     printf("show: %u addresses sent, %u answered, %u resident\n", N, out.r.Count, out.r.Present);
-    if (is_wine()) {
+    if (kmd_running_on_wine()) {
         /* Wine's MmGetPhysicalAddress returns the virtual address: the round trip is all that
          * can be checked there. */
         if (out.r.Present != N || identical != N) {
@@ -144,7 +139,7 @@ static int check(HANDLE h)
     for (unsigned i = 0; i < n; i++) {
         DWORD in_size, out_size, err, code = IOCTL_VIRTTOPHYS_TRANSLATE;
 
-        if (cases[i].kernel_address && is_wine()) {
+        if (cases[i].kernel_address && kmd_running_on_wine()) {
             /* The driver compares with MmHighestUserAddress, which Wine 8.0 exports as an
              * unimplemented stub: what it reads there is code, not an address. */
             printf("check: %-20s -> not sent\n", cases[i].what);

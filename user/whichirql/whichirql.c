@@ -31,11 +31,6 @@ static HANDLE open_whichirql(void)
     return h;
 }
 
-static int is_wine(void)
-{
-    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
-}
-
 static const char *routine_name(unsigned r)
 {
     switch (r) {
@@ -93,7 +88,7 @@ static void routines_of(const WHICHIRQL_RECORDS *rs, unsigned open, char *buf, s
 static int run(void)
 {
     static WHICHIRQL_RECORDS first, rs;
-    const int wine = is_wine();
+    const int wine = kmd_running_on_wine();
     const unsigned long long pid = GetCurrentProcessId(), tid = GetCurrentThreadId();
     /* Wine never sends IRP_MJ_CLEANUP. */
     const char *want_a =

@@ -25,11 +25,6 @@ static int print_error(const char *what, DWORD err)
     return 1;
 }
 
-static int under_wine(void)
-{
-    return GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
-}
-
 static int parse_uint(const char *s, DWORD max, DWORD *out)
 {
     char *end;
@@ -115,7 +110,7 @@ static int run(HANDLE h, DWORD period, DWORD count)
     failed |= check(in_order, "each ran once, in the order queued");
     failed |= check(passive, "every work routine ran at PASSIVE_LEVEL (0)");
     failed |= check(other_thread, "on a worker thread, not the thread that sent START");
-    if (under_wine()) {
+    if (kmd_running_on_wine()) {
         puts(failed ? "run: FAILED" : "run: passed");
         puts("not checked under Wine: that the DPC which queued the work ran at DISPATCH_LEVEL "
              "(Wine calls timer DPCs on a thread-pool thread at PASSIVE_LEVEL, so the hand-over "
@@ -149,60 +144,13 @@ static int sequence(HANDLE h)
     return failed;
 }
 
-static int call(HANDLE h, int argc, char **argv)
-{
-    DWORD code, in_size = 0, out_size = 0, value = 0, value2 = 0, got = 0, err;
-    unsigned char in[64] = {0}, out[1024] = {0};
-    char *end;
-
-    if (argc < 1) {
-        fprintf(stderr, "workitem: call needs start, stop, query or a hex IOCTL code\n");
-        return 2;
-    }
-    if (strcmp(argv[0], "start") == 0) {
-        code = IOCTL_WORKITEM_START;
-        in_size = sizeof(WORKITEM_START);
-    } else if (strcmp(argv[0], "stop") == 0) {
-        code = IOCTL_WORKITEM_STOP;
-    } else if (strcmp(argv[0], "query") == 0) {
-        code = IOCTL_WORKITEM_QUERY;
-        out_size = sizeof(WORKITEM_STATE);
-    } else {
-        code = strtoul(argv[0], &end, 16);
-        if (*end != '\0') {
-            fprintf(stderr, "workitem: '%s' is not start, stop, query or a hex code\n", argv[0]);
-            return 2;
-        }
-    }
-    for (int i = 1; i < argc; i += 2) {
-        DWORD *target = strcmp(argv[i], "--in-size") == 0    ? &in_size
-                        : strcmp(argv[i], "--out-size") == 0 ? &out_size
-                        : strcmp(argv[i], "--value") == 0    ? &value
-                        : strcmp(argv[i], "--value2") == 0   ? &value2
-                                                             : NULL;
-        if (target == NULL || i + 1 >= argc) {
-            fprintf(stderr, "workitem: unknown option or missing value: '%s'\n", argv[i]);
-            return 2;
-        }
-        if (!parse_uint(argv[i + 1],
-                        (target == &value || target == &value2) ? 0xFFFFFFFFu : sizeof out, target))
-            return 2;
-    }
-    if (in_size > sizeof in) {
-        fprintf(stderr, "workitem: --in-size is at most %u\n", (unsigned)sizeof in);
-        return 2;
-    }
-    memcpy(in, &value, sizeof value);
-    memcpy(in + 4, &value2, sizeof value2);
-    printf("call 0x%08lx in %lu out %lu\n", (unsigned long)code, (unsigned long)in_size,
-           (unsigned long)out_size);
-    err = kmd_ioctl(h, code, in_size ? in : NULL, in_size, out_size ? out : NULL, out_size, &got);
-    if (err)
-        return print_error("call", err);
-    printf("call: ok: %lu bytes\n", (unsigned long)got);
-    kmd_hexdump(stdout, out, got);
-    return 0;
-}
+/* "call": any IOCTL with any buffer sizes (user/lib/client.c). */
+static const struct kmd_call_name call_names[] = {
+    {"start", IOCTL_WORKITEM_START, sizeof(WORKITEM_START), 0},
+    {"stop", IOCTL_WORKITEM_STOP, 0, 0},
+    {"query", IOCTL_WORKITEM_QUERY, 0, sizeof(WORKITEM_STATE)},
+    {NULL, 0, 0, 0},
+};
 
 int main(int argc, char **argv)
 {
@@ -261,7 +209,7 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "sequence") == 0) {
         rc = sequence(h);
     } else {
-        rc = call(h, argc - 2, argv + 2);
+        rc = kmd_call_command(h, "workitem", call_names, argc - 2, argv + 2);
     }
     CloseHandle(h);
     return rc;
