@@ -1,9 +1,9 @@
 # Wine-hosted driver tests as CTest fixtures (included by KmdKit.cmake).
 #
-#   kmd_wine_load(<driver> [SERVICE <name>] [EXPECT_LOG <re>] [EXPECT_UNLOAD_LOG <re>])
+#   kmd_wine_load(<driver> [SERVICE <name>] [EXPECT_LOG <re>] [EXPECT_UNLOAD_LOG <re>] [LABELS <l>...])
 #       <driver>.load starts the signed driver from dist/ (fixture <driver>_loaded) and
 #       <driver>.unload stops and deletes it, checking the unload log line.
-#   kmd_wine_load_fails(<driver> ERROR <win32-error> [SERVICE <name>] [EXPECT_LOG <re>])
+#   kmd_wine_load_fails(<driver> ERROR <win32-error> [SERVICE <name>] [EXPECT_LOG <re>] [LABELS <l>...])
 #       <driver>.load_fails: starting the driver must fail with that Win32 error.
 #   kmd_wine_test(<name> [DRIVER <driver>] COMMAND <target-or-program> [args...]
 #                 [PASS_REGULAR_EXPRESSION <re>...] [FAIL_REGULAR_EXPRESSION <re>...] [WILL_FAIL])
@@ -77,7 +77,7 @@ function(_kmd_wine_driver_file out driver)
 endfunction()
 
 function(kmd_wine_load driver)
-    cmake_parse_arguments(PARSE_ARGV 1 A "" "SERVICE;EXPECT_LOG;EXPECT_UNLOAD_LOG" "")
+    cmake_parse_arguments(PARSE_ARGV 1 A "" "SERVICE;EXPECT_LOG;EXPECT_UNLOAD_LOG" "LABELS")
     if(A_UNPARSED_ARGUMENTS)
         message(FATAL_ERROR "kmd_wine_load(${driver}): unknown argument(s) '${A_UNPARSED_ARGUMENTS}' "
                             "(called from ${CMAKE_CURRENT_LIST_FILE})")
@@ -102,13 +102,14 @@ function(kmd_wine_load driver)
     _kmd_wine_props(${driver}.load FIXTURES_SETUP ${driver}_loaded FIXTURES_REQUIRED kmdkit_wine_session)
     add_test(NAME ${driver}.unload COMMAND bash "${KMDKIT_WINE_SCRIPT}" unload ${A_SERVICE} ${unload_log})
     _kmd_wine_props(${driver}.unload FIXTURES_CLEANUP ${driver}_loaded FIXTURES_REQUIRED kmdkit_wine_session)
+    set_tests_properties(${driver}.load ${driver}.unload PROPERTIES LABELS "wine;${A_LABELS}")
 endfunction()
 
 function(kmd_wine_load_fails driver)
-    cmake_parse_arguments(PARSE_ARGV 1 A "" "SERVICE;ERROR;EXPECT_LOG" "")
+    cmake_parse_arguments(PARSE_ARGV 1 A "" "SERVICE;ERROR;EXPECT_LOG" "LABELS")
     if(A_UNPARSED_ARGUMENTS OR NOT A_ERROR MATCHES "^[0-9]+$")
         message(FATAL_ERROR "kmd_wine_load_fails(${driver}): needs ERROR <win32-error-number> and "
-                            "takes SERVICE, EXPECT_LOG (called from ${CMAKE_CURRENT_LIST_FILE})")
+                            "takes SERVICE, EXPECT_LOG, LABELS (called from ${CMAKE_CURRENT_LIST_FILE})")
     endif()
     _kmd_wine_driver_file(file ${driver})
     if(NOT KMDKIT_WINE_ENABLED)
@@ -125,6 +126,7 @@ function(kmd_wine_load_fails driver)
     add_test(NAME ${driver}.load_fails
              COMMAND bash "${KMDKIT_WINE_SCRIPT}" load-fails ${A_SERVICE} "${file}" ${A_ERROR} ${log})
     _kmd_wine_props(${driver}.load_fails FIXTURES_REQUIRED kmdkit_wine_session)
+    set_tests_properties(${driver}.load_fails PROPERTIES LABELS "wine;${A_LABELS}")
 endfunction()
 
 function(kmd_wine_test name)

@@ -2,7 +2,7 @@
 # a stub that ends winedevice), so no test sends a valid beep request: they check loading, every
 # refusal the contract documents, and unloading without leaks.
 kmd_wine_load(beeper EXPECT_LOG "beeper: DriverEntry: device .*KmdBeeper ready"
-                     EXPECT_UNLOAD_LOG "beeper: pool: no leaks")
+                     EXPECT_UNLOAD_LOG "beeper: pool: no leaks" LABELS examples)
 
 # Every bad request gets its documented error; the client says what Wine cannot show.
 kmd_wine_test(beeper.check DRIVER beeper COMMAND beeper_client check LABELS examples
@@ -21,7 +21,6 @@ foreach(case "low_frequency|ports;36;100" "high_frequency|hal;32768;100"
                   PASS_REGULAR_EXPRESSION "^${how}: error: 87 \\(ERROR_INVALID_PARAMETER\\)")
 endforeach()
 if(KMDKIT_WINE_ENABLED)
-    set_property(TEST beeper.load beeper.unload APPEND PROPERTY LABELS examples)
     # The driver, not the client, refused: its log names the values.
     add_test(NAME beeper.log_refusal
              COMMAND bash "${KMDKIT_WINE_SCRIPT}" expect-log "beeper: refused: 36 Hz for 100 ms")

@@ -2,7 +2,7 @@
 # winedevice), so no test sends a valid IOCTL_CMOS_READ_CLOCK: they check loading, every refusal,
 # the register decoding (IOCTL_CMOS_DECODE, exact values) and unloading without leaks.
 kmd_wine_load(cmos EXPECT_LOG "cmos: DriverEntry: device .*KmdCmos ready"
-                   EXPECT_UNLOAD_LOG "cmos: pool: no leaks")
+                   EXPECT_UNLOAD_LOG "cmos: pool: no leaks" LABELS examples)
 kmd_wine_test(cmos.check DRIVER cmos COMMAND cmos_client check LABELS examples
               PASS_REGULAR_EXPRESSION
               "check: all 18 answers right\nnot checked under Wine: reading the clock itself")
@@ -15,6 +15,3 @@ kmd_wine_test(cmos.decode.binary_24h DRIVER cmos COMMAND cmos_client decode 3b 3
               "^decode: 2099-12-31 00:59:59 \\(registers 3b 3b 00 1f 0c 63, status B 06h: binary, 24-hour\\)")
 kmd_wine_test(cmos.decode.bad_bcd DRIVER cmos COMMAND cmos_client decode 0 0 1a 1 1 24 2
               LABELS examples PASS_REGULAR_EXPRESSION "^decode: error: 87 \\(ERROR_INVALID_PARAMETER\\)")
-if(KMDKIT_WINE_ENABLED)
-    set_property(TEST cmos.load cmos.unload APPEND PROPERTY LABELS examples)
-endif()

@@ -1,7 +1,7 @@
 # fileworks (docs/examples/fileworks.md): the driver's file story under Wine's C: drive, checked
 # byte for byte by the client, and every bad request with its documented error.
 kmd_wine_load(fileworks EXPECT_LOG "fileworks: DriverEntry: device .*KmdFileWorks ready"
-                        EXPECT_UNLOAD_LOG "fileworks: pool: no leaks")
+                        EXPECT_UNLOAD_LOG "fileworks: pool: no leaks" LABELS examples)
 if(KMDKIT_WINE_ENABLED)
     foreach(case "run|run|run: passed" "run_base|run;\\??\\C:\\users|run: passed"
                  "bad|bad|bad: passed")

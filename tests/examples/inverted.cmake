@@ -2,7 +2,7 @@
 # cancellation by CancelIoEx/CancelIo and at process exit. Loaded once for all its cases,
 # unloaded with zero leaks.
 kmd_wine_load(inverted EXPECT_LOG "inverted: DriverEntry: device .*KmdInverted ready"
-                       EXPECT_UNLOAD_LOG "inverted: pool: no leaks")
+                       EXPECT_UNLOAD_LOG "inverted: pool: no leaks" LABELS examples)
 
 # 4 requests pending at once; 4 SIGNALs from a second handle complete them in FIFO order, each
 # with its payload, the sequence numbers one apart (the client checks both).

@@ -2,7 +2,7 @@
 # none, so DriverEntry must fail cleanly: STATUS_OBJECT_NAME_NOT_FOUND (Win32 2), one log line,
 # the control device made before the attempt deleted again, and the leak report.
 kmd_wine_load_fails(kbdspy ERROR 2
-    EXPECT_LOG "kbdspy: DriverEntry: cannot attach to .*KeyboardClass0: 0xc0000034; nothing left behind")
+    EXPECT_LOG "kbdspy: DriverEntry: cannot attach to .*KeyboardClass0: 0xc0000034; nothing left behind" LABELS examples)
 if(KMDKIT_WINE_ENABLED)
     kmd_wine_test(kbdspy.no_leaks COMMAND bash "${KMDKIT_WINE_SCRIPT}" expect-log "kbdspy: pool: no leaks"
                   LABELS examples)
@@ -14,8 +14,7 @@ if(KMDKIT_WINE_ENABLED)
                   LABELS examples
                   PASS_REGULAR_EXPRESSION "cannot open [^\n]*KmdKbdSpy: 2 \\(ERROR_FILE_NOT_FOUND\\).*PASS: exit 3")
     # Both look at what the failed load left: the load attempt is their fixture.
-    set_tests_properties(kbdspy.load_fails PROPERTIES LABELS "wine;examples"
-                         FIXTURES_SETUP kbdspy_load_failed)
+    set_tests_properties(kbdspy.load_fails PROPERTIES FIXTURES_SETUP kbdspy_load_failed)
     set_tests_properties(kbdspy.no_leaks kbdspy.nothing_left PROPERTIES
                          FIXTURES_REQUIRED "kmdkit_wine_session;kbdspy_load_failed")
 endif()

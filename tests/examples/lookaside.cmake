@@ -2,7 +2,7 @@
 # freed; the unload report shows the entries the list kept went back to pool (no leaks). Bad
 # requests too. The client's exit code says every check passed; the regex names the last line.
 kmd_wine_load(lookaside EXPECT_LOG "lookaside: DriverEntry: device .*KmdLookaside ready"
-                        EXPECT_UNLOAD_LOG "lookaside: pool: no leaks")
+                        EXPECT_UNLOAD_LOG "lookaside: pool: no leaks" LABELS examples)
 if(KMDKIT_WINE_ENABLED)
     foreach(case "run|run|run: passed" "run_one|run;7;12345|run: passed" "bad|bad|bad: passed")
         string(REPLACE "|" ";" parts "${case}")

@@ -4,7 +4,7 @@
 # the count, the per-thread updates and that no two threads were inside together, and says
 # what it could not check.
 kmd_wine_load(mutex EXPECT_LOG "mutex: DriverEntry: device .*KmdMutex ready"
-                    EXPECT_UNLOAD_LOG "mutex: pool: no leaks")
+                    EXPECT_UNLOAD_LOG "mutex: pool: no leaks" LABELS examples)
 
 kmd_wine_test(mutex.run DRIVER mutex COMMAND mutex_client run 25 LABELS examples
               PASS_REGULAR_EXPRESSION

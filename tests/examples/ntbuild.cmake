@@ -1,7 +1,7 @@
 # ntbuild (docs/examples/ntbuild.md): IRP_MJ_READ returns RtlGetVersion's answer; under Wine as on
 # Windows it must match what RtlGetVersion tells the client, field for field.
 kmd_wine_load(ntbuild EXPECT_LOG "ntbuild: DriverEntry: device .*KmdNtBuild ready"
-                      EXPECT_UNLOAD_LOG "ntbuild: pool: no leaks")
+                      EXPECT_UNLOAD_LOG "ntbuild: pool: no leaks" LABELS examples)
 kmd_wine_test(ntbuild.compare DRIVER ntbuild COMMAND ntbuild_client compare LABELS examples
               PASS_REGULAR_EXPRESSION "\ncompare: driver and client agree")
 # Exactly the record's size (284 bytes), a larger buffer (still 284 bytes back, Size 0x11c first).
@@ -21,6 +21,3 @@ foreach(case "read_short|read;283|122 \\(ERROR_INSUFFICIENT_BUFFER\\)"
     kmd_wine_test(ntbuild.bad.${name} DRIVER ntbuild COMMAND ntbuild_client ${parts} LABELS examples
                   PASS_REGULAR_EXPRESSION "^${what}: error: ${expect}")
 endforeach()
-if(KMDKIT_WINE_ENABLED)
-    set_property(TEST ntbuild.load ntbuild.unload APPEND PROPERTY LABELS examples)
-endif()

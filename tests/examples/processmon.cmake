@@ -4,7 +4,7 @@
 # succeeds), the empty fetch, the answers to every request, a clean unload (callback removed, no
 # leaks), the FORCE_INTEGRITY flag in the image; the client says what it could not check.
 kmd_wine_load(processmon EXPECT_LOG "processmon: DriverEntry: device .*KmdProcessMon ready, process callback registered"
-                         EXPECT_UNLOAD_LOG "processmon: pool: no leaks")
+                         EXPECT_UNLOAD_LOG "processmon: pool: no leaks" LABELS examples)
 
 kmd_wine_test(processmon.check DRIVER processmon COMMAND processmon_client check LABELS examples
               PASS_REGULAR_EXPRESSION

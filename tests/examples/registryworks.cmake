@@ -1,7 +1,7 @@
 # registryworks (docs/examples/registryworks.md): the driver's key and values, read back in the
 # driver and from user mode, deleted; every bad request with its documented error.
 kmd_wine_load(registryworks EXPECT_LOG "registryworks: DriverEntry: device .*KmdRegistryWorks ready"
-                            EXPECT_UNLOAD_LOG "registryworks: pool: no leaks")
+                            EXPECT_UNLOAD_LOG "registryworks: pool: no leaks" LABELS examples)
 if(KMDKIT_WINE_ENABLED)
     foreach(case "run|run|run: passed" "bad|bad|bad: passed")
         string(REPLACE "|" ";" parts "${case}")

@@ -63,14 +63,13 @@ set_tests_properties(sections.layout PROPERTIES LABELS "examples;lint" TIMEOUT 3
     PASS_REGULAR_EXPRESSION "layout: INIT discardable; PAGE, PAGEDATA, PAGECONS pageable")
 
 kmd_wine_load(sections EXPECT_LOG "sections: SectionsInit \\(code\\) +RVA 0x[0-9a-f]+ in INIT \\(discardable\\)"
-                       EXPECT_UNLOAD_LOG "sections: pool: no leaks")
+                       EXPECT_UNLOAD_LOG "sections: pool: no leaks" LABELS examples)
 kmd_wine_test(sections.report DRIVER sections COMMAND sections_client report LABELS examples
               PASS_REGULAR_EXPRESSION
               "report: 8 samples where they belong[^\n]*\nnot checked under Wine: that INIT is freed after DriverEntry")
 kmd_wine_test(sections.check DRIVER sections COMMAND sections_client check LABELS examples
               PASS_REGULAR_EXPRESSION "check: all 3 answers as documented")
 if(KMDKIT_WINE_ENABLED)
-    set_property(TEST sections.load sections.unload APPEND PROPERTY LABELS examples)
     # DriverEntry logs every sample's place too.
     add_test(NAME sections.log
              COMMAND bash "${KMDKIT_WINE_SCRIPT}" expect-log "sections: SectionsDeviceControl +RVA 0x[0-9a-f]+ in PAGE \\(pageable\\)")

@@ -2,7 +2,7 @@
 # FILE_DEVICE_SECURE_OPEN, one with the system default; the DACL each one really has, read back.
 kmd_wine_load(securedevices
               EXPECT_LOG "securedevices: DriverEntry: .*KmdSecureDefault \\(system default, no SECURE_OPEN\\)"
-              EXPECT_UNLOAD_LOG "securedevices: pool: no leaks")
+              EXPECT_UNLOAD_LOG "securedevices: pool: no leaks" LABELS examples)
 
 # The DACL read back, ACE by ACE (Wine keeps the generic rights as set, Windows maps them to
 # file rights: GA -> FA, GR -> FR, GRGW -> FRFW); the client also checks SIDs, order and

@@ -2,7 +2,7 @@
 # through its own view, read back by the client; every bad request with its documented error.
 # expect.sh: exit code 0 means every check passed; the regex is matched line by line.
 kmd_wine_load(sharedsection EXPECT_LOG "sharedsection: DriverEntry: device .*KmdSharedSection ready"
-                            EXPECT_UNLOAD_LOG "sharedsection: pool: no leaks")
+                            EXPECT_UNLOAD_LOG "sharedsection: pool: no leaks" LABELS examples)
 if(KMDKIT_WINE_ENABLED)
     foreach(case "edit|edit|\"Hello, shared section!\" -> \"!NOITCES DERAHS ,OLLEH\""
                  "wine_gap|edit|not checked under Wine: .*System process"

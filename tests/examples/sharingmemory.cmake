@@ -3,7 +3,7 @@
 # view cannot be seen (IRPs run in winedevice): the client says so on one line.
 # expect.sh: exit code 0 means every check passed; the regex is matched line by line.
 kmd_wine_load(sharingmemory EXPECT_LOG "sharingmemory: DriverEntry: device .*KmdSharingMemory ready"
-                            EXPECT_UNLOAD_LOG "sharingmemory: pool: no leaks")
+                            EXPECT_UNLOAD_LOG "sharingmemory: pool: no leaks" LABELS examples)
 if(KMDKIT_WINE_ENABLED)
     foreach(case "watch|watch|ok: timer: counter [0-9]+ -> [0-9]+ in 500 ms"
                  "wine_gap|watch|not checked under Wine: the client's own view"

@@ -2,7 +2,7 @@
 # its records checked; Wine's list is made up, so the client names what it could not check.
 # expect.sh: exit code 0 means every check passed; the regex is matched line by line.
 kmd_wine_load(systemmodules EXPECT_LOG "systemmodules: DriverEntry: device .*KmdSystemModules ready"
-                            EXPECT_UNLOAD_LOG "systemmodules: pool: no leaks")
+                            EXPECT_UNLOAD_LOG "systemmodules: pool: no leaks" LABELS examples)
 if(KMDKIT_WINE_ENABLED)
     foreach(case "list|list|not checked under Wine: this driver in the list"
                  "bad|bad|bad: passed")

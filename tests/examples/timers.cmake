@@ -3,7 +3,7 @@
 # interval between 0.5x and 10x the period, nothing after STOP. Wine calls timer DPCs from a
 # thread pool at PASSIVE_LEVEL, so the DPC's IRQL is not checked there (the client says so).
 kmd_wine_load(timers EXPECT_LOG "timers: DriverEntry: device .*KmdTimers ready"
-                     EXPECT_UNLOAD_LOG "timers: pool: no leaks")
+                     EXPECT_UNLOAD_LOG "timers: pool: no leaks" LABELS examples)
 
 kmd_wine_test(timers.run DRIVER timers COMMAND timers_client run 50 1000 LABELS examples
               PASS_REGULAR_EXPRESSION

@@ -2,7 +2,7 @@
 # records its IRQL, thread and sequence. Wine runs the DPC itself at PASSIVE_LEVEL on a
 # thread-pool thread, so the DPC side of the hand-over is not checked there (the client says so).
 kmd_wine_load(workitem EXPECT_LOG "workitem: DriverEntry: device .*KmdWorkItem ready"
-                       EXPECT_UNLOAD_LOG "workitem: pool: no leaks")
+                       EXPECT_UNLOAD_LOG "workitem: pool: no leaks" LABELS examples)
 
 kmd_wine_test(workitem.run DRIVER workitem COMMAND workitem_client run 20 8 LABELS examples
               PASS_REGULAR_EXPRESSION
