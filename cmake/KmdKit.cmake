@@ -2,7 +2,7 @@
 #
 #   list(APPEND CMAKE_MODULE_PATH <kmdkit>/cmake)
 #   include(KmdKit)
-#   kmd_add_driver(mydrv SOURCES mydrv.c [LIBRARIES ...] [INTEGRITY_CHECK] [NO_KLIB] [NO_DIST])
+#   kmd_add_driver(mydrv SOURCES mydrv.c [LIBRARIES ...] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_DIST])
 #   kmd_add_client(mycli SOURCES mycli.c [LIBRARIES ...] [SIGN])
 #
 # This file is the only place where driver compile and link flags live.
@@ -140,15 +140,16 @@ elseif(NOT TARGET kmdkit_kmdpe)
 endif()
 
 # --- kmd_add_driver -------------------------------------------------------------------------------
-# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB] [NO_DIST])
+# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_DIST])
 #   Builds <name>.sys (native subsystem, relocatable, NX, no timestamp), fixes it up with kmdpe,
 #   signs and verifies it, stages the signed copy in KMDKIT_DIST_DIR, and adds the ctest
 #   <name>.lint (kmdpe check, label lint).
 #   INTEGRITY_CHECK sets the FORCE_INTEGRITY flag (needed by e.g. PsSetCreateProcessNotifyRoutineEx).
 #   NO_KLIB leaves out the kernel support library (kernel/lib).
+#   NO_COMPACT skips `kmdpe compact` (keeps .pdata as its own section and GNU ld's DOS stub).
 #   NO_DIST: a driver that is not shipped (test fixtures): not signed, not staged, not linted.
 function(kmd_add_driver name)
-    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB;NO_DIST" "" "SOURCES;LIBRARIES")
+    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB;NO_COMPACT;NO_DIST" "" "SOURCES;LIBRARIES")
     _kmd_check_args(kmd_add_driver "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
                     SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
 
@@ -170,7 +171,7 @@ function(kmd_add_driver name)
     set_property(TARGET ${name} PROPERTY KMDKIT_KIND driver)
     set_property(TARGET ${name} PROPERTY KMDKIT_INTEGRITY_CHECK ${A_INTEGRITY_CHECK})
 
-    _kmd_post_link_fixup(${name})
+    _kmd_post_link_fixup(${name} ${A_NO_COMPACT})
     set_property(GLOBAL APPEND PROPERTY KMDKIT_DRIVERS ${name})
     if(A_NO_DIST)
         return()
@@ -240,11 +241,17 @@ endfunction()
 # into .rdata and the DOS stub dropped when that makes the file smaller (compact; it leaves
 # unstripped Debug images alone), INIT discardable, non-paged sections marked, checksum
 # recomputed (fix).
-function(_kmd_post_link_fixup name)
-    add_custom_command(TARGET ${name} POST_BUILD
-        COMMAND "${KMDKIT_KMDPE_EXE}" compact "$<TARGET_FILE:${name}>"
-        COMMAND "${KMDKIT_KMDPE_EXE}" fix "$<TARGET_FILE:${name}>"
-        COMMENT "kmdpe compact, fix ${name}.sys" VERBATIM)
+function(_kmd_post_link_fixup name no_compact)
+    if(no_compact)
+        add_custom_command(TARGET ${name} POST_BUILD
+            COMMAND "${KMDKIT_KMDPE_EXE}" fix "$<TARGET_FILE:${name}>"
+            COMMENT "kmdpe fix ${name}.sys" VERBATIM)
+    else()
+        add_custom_command(TARGET ${name} POST_BUILD
+            COMMAND "${KMDKIT_KMDPE_EXE}" compact "$<TARGET_FILE:${name}>"
+            COMMAND "${KMDKIT_KMDPE_EXE}" fix "$<TARGET_FILE:${name}>"
+            COMMENT "kmdpe compact, fix ${name}.sys" VERBATIM)
+    endif()
     if(TARGET kmdkit_kmdpe)
         add_dependencies(${name} kmdkit_kmdpe)
     endif()
