@@ -61,6 +61,14 @@ void kmd_check(int ok, const char *format, ...) KMD_PRINTF(2, 3);
 /* How many kmd_check() calls failed so far. */
 int kmd_check_failures(void);
 
+/* Prints "WHAT: error: <kmd_format_error>" to stdout and returns 1 (a client's exit code for
+ * "the driver answered with an error"). */
+int kmd_print_error(const char *what, DWORD err);
+
+/* Parses S as a number from 0 to MAX (decimal, 0x hex or 0 octal, as strtoul) into *OUT.
+ * On failure prints "PROG: 'S' is not a number from 0 to MAX" to stderr and returns 0. */
+int kmd_parse_uint(const char *prog, const char *s, DWORD max, DWORD *out);
+
 /* A word a client's "call" command knows: the IOCTL code it stands for and the default input
  * and output sizes. Arrays end with {NULL}. */
 struct kmd_call_name {

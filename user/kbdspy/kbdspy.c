@@ -63,19 +63,6 @@ static int keys(DWORD seconds)
     return 0;
 }
 
-static int parse_size(const char *s, DWORD *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 0);
-
-    if (*s == '\0' || *end != '\0' || v > 65536) {
-        fprintf(stderr, "kbdspy: '%s' is not a number from 0 to 65536\n", s);
-        return 0;
-    }
-    *out = (DWORD)v;
-    return 1;
-}
-
 static int call(int argc, char **argv)
 {
     DWORD code, in_size = 0, out_size = KBDSPY_KEYS_SIZE(1), got = 0, err;
@@ -104,7 +91,7 @@ static int call(int argc, char **argv)
             fprintf(stderr, "kbdspy: bad option '%s'\n", argv[i]);
             return 2;
         }
-        if (!parse_size(argv[++i], target))
+        if (!kmd_parse_uint("kbdspy", argv[++i], 65536, target))
             return 2;
     }
     in = calloc(in_size + 1, 1);
@@ -132,7 +119,7 @@ int main(int argc, char **argv)
 
     if (strcmp(cmd, "keys") == 0) {
         if (argc == 4 && strcmp(argv[2], "--seconds") == 0) {
-            if (!parse_size(argv[3], &seconds))
+            if (!kmd_parse_uint("kbdspy", argv[3], 65536, &seconds))
                 return 2;
         } else if (argc > 2) {
             fprintf(stderr, "kbdspy: usage: kbdspy keys [--seconds N]\n");

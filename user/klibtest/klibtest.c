@@ -33,13 +33,6 @@ static HANDLE open_klibtest(void)
     return h;
 }
 
-static int print_error(const char *what, DWORD err)
-{
-    char msg[512];
-    printf("%s: error: %s\n", what, kmd_format_error(err, msg, sizeof msg));
-    return 1;
-}
-
 static int run_case(HANDLE h, unsigned c)
 {
     static KLIBTEST_RESULT r;
@@ -50,7 +43,7 @@ static int run_case(HANDLE h, unsigned c)
     memset(&r, 0, sizeof r);
     err = kmd_ioctl(h, IOCTL_KLIBTEST_RUN, &in, sizeof in, &r, sizeof r, &got);
     if (err)
-        return print_error(case_names[c], err);
+        return kmd_print_error(case_names[c], err);
     if (got != sizeof r || r.Size != sizeof r || r.Case != c || r.Count > KLIBTEST_MAX_CHECKS) {
         printf("%s: wrong answer: %lu bytes, Size %u, Case %u, Count %u\n", case_names[c],
                (unsigned long)got, r.Size, r.Case, r.Count);
@@ -125,7 +118,7 @@ static int probe(HANDLE h, int argc, char **argv)
     printf("probe %s: in %lu out %lu\n", argv[0], (unsigned long)in_size, (unsigned long)out_size);
     err = kmd_ioctl(h, code, in_size ? in : NULL, in_size, out_size ? out : NULL, out_size, &got);
     if (err) {
-        rc = print_error("probe", err);
+        rc = kmd_print_error("probe", err);
     } else if (code == IOCTL_KLIBTEST_PROBE_IN_DIRECT) {
         printf("probe: ok: the driver read %lu bytes of the second buffer\n", (unsigned long)got);
         rc = got == out_size ? 0 : 1;
@@ -157,7 +150,7 @@ static int leak(HANDLE h)
     DWORD got = 0, err = kmd_ioctl(h, IOCTL_KLIBTEST_LEAK, NULL, 0, &count, sizeof count, &got);
 
     if (err)
-        return print_error("leak", err);
+        return kmd_print_error("leak", err);
     printf("leak: %u allocation(s) of tag kLk1 left outstanding on purpose\n", (unsigned)count);
     return got == sizeof count && count >= KLIBTEST_LEAK_COUNT ? 0 : 1;
 }

@@ -34,7 +34,7 @@ static void print_words(const struct kmd_call_name *names)
         fprintf(stderr, "%s%s", n == names ? "" : ", ", n->word);
 }
 
-static int parse_uint(const char *prog, const char *s, DWORD max, DWORD *out)
+int kmd_parse_uint(const char *prog, const char *s, DWORD max, DWORD *out)
 {
     char *end;
     unsigned long v = strtoul(s, &end, 0);
@@ -87,8 +87,9 @@ int kmd_call_command(HANDLE h, const char *prog, const struct kmd_call_name *nam
             fprintf(stderr, "%s: unknown option or missing value: '%s'\n", prog, argv[i]);
             return 2;
         }
-        if (!parse_uint(prog, argv[i + 1],
-                        (target == &value || target == &value2) ? 0xFFFFFFFFu : sizeof out, target))
+        if (!kmd_parse_uint(prog, argv[i + 1],
+                            (target == &value || target == &value2) ? 0xFFFFFFFFu : sizeof out,
+                            target))
             return 2;
     }
     if (in_size > sizeof in) {
@@ -107,4 +108,11 @@ int kmd_call_command(HANDLE h, const char *prog, const struct kmd_call_name *nam
     printf("call: ok: %lu bytes\n", (unsigned long)got);
     kmd_hexdump(stdout, out, got);
     return 0;
+}
+
+int kmd_print_error(const char *what, DWORD err)
+{
+    char msg[512];
+    printf("%s: error: %s\n", what, kmd_format_error(err, msg, sizeof msg));
+    return 1;
 }

@@ -18,26 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int print_error(const char *what, DWORD err)
-{
-    char msg[512];
-    printf("%s: error: %s\n", what, kmd_format_error(err, msg, sizeof msg));
-    return 1;
-}
-
-static int parse_uint(const char *s, DWORD max, DWORD *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 0);
-
-    if (*s == '\0' || *end != '\0' || v > max) {
-        fprintf(stderr, "mutex: '%s' is not a number from 0 to %lu\n", s, (unsigned long)max);
-        return 0;
-    }
-    *out = (DWORD)v;
-    return 1;
-}
-
 static DWORD start(HANDLE h, DWORD iterations)
 {
     MUTEX_START in = {iterations};
@@ -84,10 +64,10 @@ static int run(HANDLE h, DWORD iterations)
     int rc;
 
     if (err)
-        return print_error("start", err);
+        return kmd_print_error("start", err);
     err = wait_result(h, &r);
     if (err)
-        return print_error("wait", err);
+        return kmd_print_error("wait", err);
     rc = print_result(&r);
     puts(rc == 0 ? "run: passed" : "run: FAILED");
     if (kmd_running_on_wine())
@@ -150,7 +130,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if ((strcmp(cmd, "run") == 0 && argc > 2) || strcmp(cmd, "start") == 0) {
-        if (argc != 3 || !parse_uint(argv[2], MUTEX_MAX_ITERATIONS, &iterations)) {
+        if (argc != 3 || !kmd_parse_uint("mutex", argv[2], MUTEX_MAX_ITERATIONS, &iterations)) {
             fprintf(stderr, "usage: mutex %s ITERATIONS (1 to %u)\n", cmd, MUTEX_MAX_ITERATIONS);
             return 2;
         }
@@ -165,14 +145,14 @@ int main(int argc, char **argv)
         rc = run(h, iterations);
     } else if (strcmp(cmd, "start") == 0) {
         err = start(h, iterations);
-        rc = err ? print_error("start", err) : 0;
+        rc = err ? kmd_print_error("start", err) : 0;
         if (!err)
             printf("start: %u threads x %lu iterations running\n", MUTEX_THREADS,
                    (unsigned long)iterations);
     } else if (strcmp(cmd, "wait") == 0) {
         MUTEX_RESULT r;
         err = wait_result(h, &r);
-        rc = err ? print_error("wait", err) : print_result(&r);
+        rc = err ? kmd_print_error("wait", err) : print_result(&r);
     } else if (strcmp(cmd, "sequence") == 0) {
         rc = sequence(h);
     } else {

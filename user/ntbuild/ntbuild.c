@@ -37,13 +37,6 @@ static DWORD read_device(HANDLE h, void *buf, DWORD size, DWORD *got)
     return ReadFile(h, buf, size, got, NULL) ? 0 : GetLastError();
 }
 
-static int print_error(const char *what, DWORD err)
-{
-    char msg[512];
-    printf("%s: error: %s\n", what, kmd_format_error(err, msg, sizeof msg));
-    return 1;
-}
-
 /* GetVersionEx lies to programs without a manifest; RtlGetVersion does not, like the kernel's. */
 static int compare(HANDLE h)
 {
@@ -56,7 +49,7 @@ static int compare(HANDLE h)
     int same;
 
     if (err)
-        return print_error("compare", err);
+        return kmd_print_error("compare", err);
     if (got != sizeof v || v.Size != sizeof v) {
         printf("compare: wrong answer: %lu bytes, Size %u (expected %u)\n", (unsigned long)got,
                v.Size, (unsigned)sizeof v);
@@ -109,7 +102,7 @@ int main(int argc, char **argv)
         h = open_ntbuild();
         err = read_device(h, buf, (DWORD)size, &got);
         if (err) {
-            rc = print_error("read", err);
+            rc = kmd_print_error("read", err);
         } else {
             printf("read: ok: %lu bytes\n", (unsigned long)got);
             kmd_hexdump(stdout, buf, got > 32 ? 32 : got); /* Size and the numbers */
@@ -123,7 +116,7 @@ int main(int argc, char **argv)
             printf("write: ok: %lu bytes\n", (unsigned long)done);
             rc = 0;
         } else {
-            rc = print_error("write", GetLastError());
+            rc = kmd_print_error("write", GetLastError());
         }
     } else if (strcmp(cmd, "ioctl") == 0 && argc == 2) {
         DWORD err;
@@ -132,7 +125,7 @@ int main(int argc, char **argv)
             h,
             KMD_CTL_CODE(NTBUILD_DEVICE_TYPE, KMD_FUNCTION_BASE, METHOD_BUFFERED, FILE_ANY_ACCESS),
             NULL, 0, NULL, 0, NULL);
-        rc = err ? print_error("ioctl", err) : (puts("ioctl: ok"), 0);
+        rc = err ? kmd_print_error("ioctl", err) : (puts("ioctl: ok"), 0);
     } else if (strcmp(cmd, "compare") == 0 && argc <= 2) {
         h = open_ntbuild();
         rc = compare(h);

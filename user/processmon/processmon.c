@@ -19,26 +19,6 @@
 #include <string.h>
 #include <wchar.h>
 
-static int print_error(const char *what, DWORD err)
-{
-    char msg[512];
-    printf("%s: error: %s\n", what, kmd_format_error(err, msg, sizeof msg));
-    return 1;
-}
-
-static int parse_uint(const char *s, DWORD max, DWORD *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 0);
-
-    if (*s == '\0' || *end != '\0' || v > max) {
-        fprintf(stderr, "processmon: '%s' is not a number from 0 to %lu\n", s, (unsigned long)max);
-        return 0;
-    }
-    *out = (DWORD)v;
-    return 1;
-}
-
 static DWORD set_event(HANDLE h, HANDLE event)
 {
     PROCESSMON_EVENT in = {(unsigned long long)(ULONG_PTR)event};
@@ -92,13 +72,13 @@ static int see_child(HANDLE h, HANDLE event)
 
     do { /* what came before */
         if ((err = fetch(h, &f)) != 0)
-            return print_error("fetch", err);
+            return kmd_print_error("fetch", err);
     } while (f.Pending != 0);
     ResetEvent(event);
     GetModuleFileNameW(NULL, self, MAX_PATH);
     swprintf(cmdline, sizeof cmdline / sizeof cmdline[0], L"\"%ls\" --help", self);
     if (!CreateProcessW(self, cmdline, NULL, NULL, FALSE, CREATE_NO_WINDOW, NULL, NULL, &si, &pi))
-        return print_error("CreateProcess", GetLastError());
+        return kmd_print_error("CreateProcess", GetLastError());
     printf("child: process %lu started\n", (unsigned long)pi.dwProcessId);
     if (WaitForSingleObject(event, 5000) != WAIT_OBJECT_0) {
         printf("child: FAILED: the driver did not set the event within 5 s\n");
@@ -106,7 +86,7 @@ static int see_child(HANDLE h, HANDLE event)
         printf("child: the driver set the event\n");
         for (int tries = 0; tries < 5 && !found; tries++) {
             if ((err = fetch(h, &f)) != 0)
-                return print_error("fetch", err);
+                return kmd_print_error("fetch", err);
             print_fetch(&f);
             for (unsigned i = 0; i < f.Count; i++) {
                 const wchar_t *name = (const wchar_t *)f.Records[i].ImageName;
@@ -135,7 +115,7 @@ static int check(HANDLE h)
     int failed = 0;
 
     if ((err = fetch(h, &f)) != 0)
-        return print_error("fetch", err);
+        return kmd_print_error("fetch", err);
     print_fetch(&f);
     /* Under Wine, ObReferenceObjectByHandle refuses every UserMode handle (not implemented). */
     failed |= expect("set-event (not a handle)", set_event(h, (HANDLE)(ULONG_PTR)0x3FFFFFFC),
@@ -161,14 +141,14 @@ static int watch(HANDLE h, DWORD seconds)
     PROCESSMON_FETCH f;
 
     if ((err = set_event(h, event)) != 0)
-        return print_error("set-event", err);
+        return kmd_print_error("set-event", err);
     printf("watch: new processes for %lu s\n", (unsigned long)seconds);
     while (GetTickCount() - start < seconds * 1000) {
         if (WaitForSingleObject(event, 500) != WAIT_OBJECT_0)
             continue;
         do {
             if ((err = fetch(h, &f)) != 0)
-                return print_error("fetch", err);
+                return kmd_print_error("fetch", err);
             if (f.Count)
                 print_fetch(&f);
         } while (f.Pending != 0);
@@ -205,7 +185,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (strcmp(cmd, "watch") == 0 && argc > 2 &&
-        (argc > 3 || !parse_uint(argv[2], 3600, &seconds))) {
+        (argc > 3 || !kmd_parse_uint("processmon", argv[2], 3600, &seconds))) {
         fprintf(stderr, "usage: processmon watch [SECONDS] (0 to 3600)\n");
         return 2;
     }
@@ -221,7 +201,7 @@ int main(int argc, char **argv)
         rc = watch(h, seconds);
     } else if (strcmp(cmd, "fetch") == 0) {
         err = fetch(h, &f);
-        rc = err ? print_error("fetch", err) : 0;
+        rc = err ? kmd_print_error("fetch", err) : 0;
         if (!err)
             print_fetch(&f);
     } else {

@@ -183,19 +183,6 @@ static int report(void)
     return bad != 0;
 }
 
-static int parse_size(const char *s, DWORD *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 0);
-
-    if (*s == '\0' || *end != '\0' || v > 65536) {
-        fprintf(stderr, "securedevices: '%s' is not a number from 0 to 65536\n", s);
-        return 0;
-    }
-    *out = (DWORD)v;
-    return 1;
-}
-
 static int call(int argc, char **argv)
 {
     DWORD code, index = 0, in_size = sizeof(DWORD), out_size = sizeof(SECUREDEVICES_INFO), got = 0;
@@ -226,7 +213,7 @@ static int call(int argc, char **argv)
             fprintf(stderr, "securedevices: bad option '%s'\n", argv[i]);
             return 2;
         }
-        if (!parse_size(argv[++i], target))
+        if (!kmd_parse_uint("securedevices", argv[++i], 65536, target))
             return 2;
     }
     in = calloc(in_size + sizeof index, 1);

@@ -30,13 +30,6 @@ static HANDLE open_skeleton(void)
     return h;
 }
 
-static int print_error(const char *what, DWORD err)
-{
-    char msg[512];
-    printf("%s: error: %s\n", what, kmd_format_error(err, msg, sizeof msg));
-    return 1;
-}
-
 static int get_version(HANDLE h, int verbose)
 {
     SKELETON_VERSION v;
@@ -44,7 +37,7 @@ static int get_version(HANDLE h, int verbose)
     DWORD err = kmd_ioctl(h, IOCTL_SKELETON_GET_VERSION, NULL, 0, &v, sizeof v, &got);
 
     if (err)
-        return print_error("version", err);
+        return kmd_print_error("version", err);
     if (got != sizeof v || v.Size != sizeof v) {
         printf("version: wrong answer: %lu bytes, Size %u (expected %u)\n", (unsigned long)got,
                v.Size, (unsigned)sizeof v);
@@ -70,7 +63,7 @@ static int echo(HANDLE h, const char *text)
     }
     err = kmd_ioctl(h, IOCTL_SKELETON_ECHO, text, (DWORD)n, out, (DWORD)n, &got);
     if (err)
-        return print_error("echo", err);
+        return kmd_print_error("echo", err);
     out[got] = '\0';
     printf("echo: \"%s\" -> \"%s\"\n", text, out);
     for (size_t i = 0; i < n; i++) {
@@ -156,7 +149,7 @@ static int call(HANDLE h, int argc, char **argv)
     if (err) {
         free(in);
         free(out);
-        return print_error("call", err);
+        return kmd_print_error("call", err);
     }
     printf("call: ok: %lu bytes\n", (unsigned long)got);
     kmd_hexdump(stdout, out, got);

@@ -20,26 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int print_error(const char *what, DWORD err)
-{
-    char msg[512];
-    printf("%s: error: %s\n", what, kmd_format_error(err, msg, sizeof msg));
-    return 1;
-}
-
-static int parse_uint(const char *s, DWORD max, DWORD *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 0);
-
-    if (*s == '\0' || *end != '\0' || v > max) {
-        fprintf(stderr, "timers: '%s' is not a number from 0 to %lu\n", s, (unsigned long)max);
-        return 0;
-    }
-    *out = (DWORD)v;
-    return 1;
-}
-
 static DWORD start(HANDLE h, DWORD period_ms)
 {
     TIMERS_START in = {period_ms};
@@ -83,19 +63,19 @@ static int run(HANDLE h, DWORD period, DWORD wait_ms)
     char line[256];
 
     if ((err = start(h, period)) != 0)
-        return print_error("start", err);
+        return kmd_print_error("start", err);
     Sleep(wait_ms);
     if ((err = query(h, &s1)) != 0)
-        return print_error("query", err);
+        return kmd_print_error("query", err);
     print_state("running", &s1);
     if ((err = stop(h)) != 0)
-        return print_error("stop", err);
+        return kmd_print_error("stop", err);
     if ((err = query(h, &s2)) != 0)
-        return print_error("query", err);
+        return kmd_print_error("query", err);
     print_state("stopped", &s2);
     Sleep(3 * period);
     if ((err = query(h, &s3)) != 0)
-        return print_error("query", err);
+        return kmd_print_error("query", err);
 
     for (unsigned i = 0; i < s2.Recorded && i < TIMERS_MAX_INTERVALS; i++) {
         DWORD us = s2.IntervalsUs[i];
@@ -197,8 +177,9 @@ int main(int argc, char **argv)
     }
     if ((strcmp(cmd, "run") == 0 && argc > 2) || strcmp(cmd, "start") == 0) {
         if (argc < 3 || argc > (strcmp(cmd, "run") == 0 ? 4 : 3) ||
-            !parse_uint(argv[2], TIMERS_MAX_PERIOD_MS, &period) || period < TIMERS_MIN_PERIOD_MS ||
-            (argc == 4 && !parse_uint(argv[3], 60000, &wait_ms))) {
+            !kmd_parse_uint("timers", argv[2], TIMERS_MAX_PERIOD_MS, &period) ||
+            period < TIMERS_MIN_PERIOD_MS ||
+            (argc == 4 && !kmd_parse_uint("timers", argv[3], 60000, &wait_ms))) {
             fprintf(stderr, "usage: timers %s PERIOD_MS (%u to %u)%s\n", cmd, TIMERS_MIN_PERIOD_MS,
                     TIMERS_MAX_PERIOD_MS, strcmp(cmd, "run") == 0 ? " [WAIT_MS]" : "");
             return 2;
@@ -214,15 +195,15 @@ int main(int argc, char **argv)
         rc = run(h, period, wait_ms);
     } else if (strcmp(cmd, "start") == 0) {
         err = start(h, period);
-        rc = err ? print_error("start", err) : 0;
+        rc = err ? kmd_print_error("start", err) : 0;
         if (!err)
             printf("start: period %lu ms\n", (unsigned long)period);
     } else if (strcmp(cmd, "stop") == 0) {
         err = stop(h);
-        rc = err ? print_error("stop", err) : 0;
+        rc = err ? kmd_print_error("stop", err) : 0;
     } else if (strcmp(cmd, "query") == 0) {
         err = query(h, &s);
-        rc = err ? print_error("query", err) : 0;
+        rc = err ? kmd_print_error("query", err) : 0;
         if (!err)
             print_state("query", &s);
     } else if (strcmp(cmd, "sequence") == 0) {

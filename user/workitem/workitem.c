@@ -18,26 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int print_error(const char *what, DWORD err)
-{
-    char msg[512];
-    printf("%s: error: %s\n", what, kmd_format_error(err, msg, sizeof msg));
-    return 1;
-}
-
-static int parse_uint(const char *s, DWORD max, DWORD *out)
-{
-    char *end;
-    unsigned long v = strtoul(s, &end, 0);
-
-    if (*s == '\0' || *end != '\0' || v > max) {
-        fprintf(stderr, "workitem: '%s' is not a number from 0 to %lu\n", s, (unsigned long)max);
-        return 0;
-    }
-    *out = (DWORD)v;
-    return 1;
-}
-
 static DWORD start(HANDLE h, DWORD period_ms, DWORD count)
 {
     WORKITEM_START in = {period_ms, count};
@@ -86,17 +66,17 @@ static int run(HANDLE h, DWORD period, DWORD count)
     char line[256];
 
     if ((err = start(h, period, count)) != 0)
-        return print_error("start", err);
+        return kmd_print_error("start", err);
     do {
         Sleep(20);
         waited += 20;
         if ((err = query(h, &s)) != 0)
-            return print_error("query", err);
+            return kmd_print_error("query", err);
     } while (s.Ran < count && waited < 5000);
     if ((err = stop(h)) != 0)
-        return print_error("stop", err);
+        return kmd_print_error("stop", err);
     if ((err = query(h, &s)) != 0)
-        return print_error("query", err);
+        return kmd_print_error("query", err);
     print_state("stopped", &s);
     for (unsigned i = 0; i < s.Ran && i < WORKITEM_MAX_ITEMS; i++) {
         in_order &= s.Records[i].Sequence == i + 1;
@@ -175,9 +155,10 @@ int main(int argc, char **argv)
     if ((strcmp(cmd, "run") == 0 && argc > 2) || strcmp(cmd, "start") == 0) {
         int is_run = strcmp(cmd, "run") == 0;
         if (argc < (is_run ? 3 : 4) || argc > 4 ||
-            !parse_uint(argv[2], WORKITEM_MAX_PERIOD_MS, &period) ||
+            !kmd_parse_uint("workitem", argv[2], WORKITEM_MAX_PERIOD_MS, &period) ||
             period < WORKITEM_MIN_PERIOD_MS ||
-            (argc == 4 && (!parse_uint(argv[3], WORKITEM_MAX_ITEMS, &count) || count == 0))) {
+            (argc == 4 &&
+             (!kmd_parse_uint("workitem", argv[3], WORKITEM_MAX_ITEMS, &count) || count == 0))) {
             fprintf(stderr, "usage: workitem %s PERIOD_MS (%u to %u) %sCOUNT (1 to %u)%s\n", cmd,
                     WORKITEM_MIN_PERIOD_MS, WORKITEM_MAX_PERIOD_MS, is_run ? "[" : "",
                     WORKITEM_MAX_ITEMS, is_run ? "]" : "");
@@ -194,16 +175,16 @@ int main(int argc, char **argv)
         rc = run(h, period, count);
     } else if (strcmp(cmd, "start") == 0) {
         err = start(h, period, count);
-        rc = err ? print_error("start", err) : 0;
+        rc = err ? kmd_print_error("start", err) : 0;
         if (!err)
             printf("start: period %lu ms, %lu work items\n", (unsigned long)period,
                    (unsigned long)count);
     } else if (strcmp(cmd, "stop") == 0) {
         err = stop(h);
-        rc = err ? print_error("stop", err) : 0;
+        rc = err ? kmd_print_error("stop", err) : 0;
     } else if (strcmp(cmd, "query") == 0) {
         err = query(h, &s);
-        rc = err ? print_error("query", err) : 0;
+        rc = err ? kmd_print_error("query", err) : 0;
         if (!err)
             print_state("query", &s);
     } else if (strcmp(cmd, "sequence") == 0) {
