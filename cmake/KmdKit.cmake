@@ -3,9 +3,12 @@
 #   list(APPEND CMAKE_MODULE_PATH <kmdkit>/cmake)
 #   include(KmdKit)
 #   kmd_add_driver(mydrv SOURCES mydrv.c [LIBRARIES ...] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_DIST])
-#   kmd_add_client(mycli SOURCES mycli.c [LIBRARIES ...] [SIGN])
+#   kmd_add_client(mycli SOURCES mycli.c [LIBRARIES ...] [OUTPUT_NAME <file>] [SIGN] [WMAIN] [NO_DIST])
+#   kmd_add_kernel_library(mylib SOURCES ...)  /  kmd_add_user_library(mylib SOURCES ...)
+#   kmd_wine_load(), kmd_wine_load_fails(), kmd_wine_test(), kmd_wine_cases(): KmdKitWine.cmake
 #
-# This file is the only place where driver compile and link flags live.
+# Each function's reference is the comment above it; docs/cmake-api.md is the guide.
+# This file is the only place where compile and link flags live (_kmd_apply_settings).
 # Signing settings are in KmdKitSign.cmake, the Wine test harness in KmdKitWine.cmake.
 
 include_guard(GLOBAL)
@@ -90,6 +93,98 @@ set(KMDKIT_CLIENT_LINK_OPTIONS
     $<$<NOT:$<CONFIG:Debug>>:-s>)
 set(KMDKIT_CLIENT_LIBS kernel32 advapi32)
 
+# --- clang-19 + lld-19 (KMDKIT_COMPILER=clang, toolchain-mingw.cmake) ----------------------------
+# The same flags as above where they mean the same thing, plus what clang and lld need:
+#   -fms-extensions        __try/__except/__finally (real SEH), __declspec, MS keywords; never
+#                          -fms-compatibility, which breaks MinGW's vadefs.h and mmintrin.h
+#   -funwind-tables        (x64) .pdata/.xdata for every function: -ffreestanding drops them
+#                          otherwise, and the kernel unwinds through .pdata
+#   -Xclang -fasync-exceptions  (drivers) a fault inside a __try body, not only a call that
+#                          raises, reaches its __except/__finally (the driver-level
+#                          -fasync-exceptions is ignored for windows-gnu). x64 only in effect:
+#                          clang-19 has no SEH for i686-w64-windows-gnu, where a __try fails
+#                          to assemble with this flag (and is silently ignored without it)
+#   __INTRINSIC_DEFINED_*  MinGW's wdm.h defines InterlockedBitTestAndSet/Reset and __cpuidex
+#                          again as non-inline functions: without these, two sources of one
+#                          driver fail to link ("duplicate symbol")
+#   _CLANG_DISABLE_CRT_DEPRECATION_WARNINGS  MinGW's intrin.h includes clang's deprecated
+#                          <mm3dnow.h>, which would warn in every driver
+#   -g -gcodeview ...      CodeView debug info for a PDB (no DWARF): -gno-codeview-command-line
+#                          and -fdebug-compilation-dir=. keep build paths out, as the prefix maps do
+# Linking with lld has no linker script: lld already keeps INIT, PAGE, PAGEDATA, PAGECONST as
+# sections of their own, merges .idata/.xdata/.edata/.00cfg into .rdata and .bss into .data, and
+# puts .reloc last. On top of that, -merge: folds .pdata into .rdata (what `kmdpe compact` does
+# after GNU ld) and the debug directory's .buildid section into .rdata; -driver is link.exe's
+# /DRIVER (lld wants it with --section-alignment); no Terminal Server flag on a driver (GNU ld
+# sets none either). Symbols go to a PDB (-Wl,--pdb=, see _kmd_pdb), so both configurations
+# strip the image (-s: no DWARF, no COFF symbol table).
+if(NOT DEFINED KMDKIT_COMPILER)
+    set(KMDKIT_COMPILER gcc) # a toolchain file from before KMDKIT_COMPILER
+endif()
+if(KMDKIT_COMPILER STREQUAL "clang")
+    if(NOT CMAKE_C_COMPILER_ID STREQUAL "Clang" OR CMAKE_C_COMPILER_VERSION VERSION_LESS 19)
+        message(FATAL_ERROR "KmdKit: KMDKIT_COMPILER=clang needs clang 19 (toolchain-mingw.cmake), "
+                            "but this build uses ${CMAKE_C_COMPILER_ID} ${CMAKE_C_COMPILER_VERSION}: "
+                            "configure a new build folder")
+    endif()
+    set(KMDKIT_PDB_SOURCE_PATH "C:/src" CACHE STRING
+        "Folder that PDBs name as the source tree's root (source files are recorded relative to it)")
+    set(_kmd_symbol_flags -g -gcodeview -gno-codeview-command-line -fdebug-compilation-dir=.)
+    set(_kmd_unwind_flags)
+    if(KMDKIT_ARCH STREQUAL "x64")
+        set(_kmd_unwind_flags -funwind-tables) # x86 has no table-based unwinding
+    endif()
+    list(APPEND KMDKIT_DRIVER_DEFINES __INTRINSIC_DEFINED_InterlockedBitTestAndSet
+         __INTRINSIC_DEFINED_InterlockedBitTestAndReset __INTRINSIC_DEFINED___cpuidex
+         _CLANG_DISABLE_CRT_DEPRECATION_WARNINGS)
+    list(APPEND KMDKIT_DRIVER_COMPILE_OPTIONS -fms-extensions ${_kmd_unwind_flags}
+         "SHELL:-Xclang -fasync-exceptions" ${_kmd_symbol_flags})
+    set(KMDKIT_DRIVER_LINK_OPTIONS
+        -nostdlib
+        -Wl,--subsystem,native -Wl,--entry,${_kmd_driver_entry}
+        -Wl,--image-base,${_kmd_driver_base}
+        -Wl,--dynamicbase -Wl,--nxcompat ${_kmd_arch_link_flags}
+        -Wl,--file-alignment,0x200 -Wl,--section-alignment,0x1000 -Wl,--Xlink=-driver
+        -Wl,--exclude-all-symbols -Wl,--no-insert-timestamp -Wl,--disable-tsaware
+        -Wl,--disable-auto-import -Wl,--disable-runtime-pseudo-reloc
+        -Wl,--fatal-warnings
+        -Wl,--Xlink=-merge:.buildid=.rdata
+        -s)
+    list(APPEND KMDKIT_CLIENT_DEFINES _CLANG_DISABLE_CRT_DEPRECATION_WARNINGS)
+    list(APPEND KMDKIT_CLIENT_COMPILE_OPTIONS -fms-extensions ${_kmd_symbol_flags})
+    set(KMDKIT_CLIENT_LINK_OPTIONS
+        -static
+        -Wl,--dynamicbase -Wl,--nxcompat ${_kmd_arch_link_flags}
+        -Wl,--no-insert-timestamp
+        -Wl,--Xlink=-merge:.buildid=.rdata
+        -s)
+elseif(NOT CMAKE_C_COMPILER_ID STREQUAL "GNU")
+    message(FATAL_ERROR "KmdKit: KMDKIT_COMPILER=gcc, but this build uses ${CMAKE_C_COMPILER_ID} "
+                        "${CMAKE_C_COMPILER}: configure a new build folder")
+endif()
+
+# _kmd_pdb(<target>): with clang, the target's symbols go to <target>.pdb in its build folder
+# (named after the target, unique, unlike an output name a driver and its client share), and the
+# image's CodeView entry names it by bare file name (-pdbaltpath:%_PDB%). Byte-identical across
+# build folders: the PDB path given to lld is relative to the folder the link runs in, the
+# source root it records is KMDKIT_PDB_SOURCE_PATH (-pdbsourcepath), and the link runs without
+# LIBRARY_PATH, whose folders clang would pass to lld and lld would record.
+function(_kmd_pdb name)
+    if(NOT KMDKIT_COMPILER STREQUAL "clang")
+        return()
+    endif()
+    set(pdb "${CMAKE_CURRENT_BINARY_DIR}/${name}.pdb")
+    if(CMAKE_GENERATOR MATCHES "Ninja")
+        file(RELATIVE_PATH rel "${CMAKE_BINARY_DIR}" "${pdb}") # Ninja links in the top build folder
+    else()
+        set(rel "${name}.pdb") # Makefile generators link in the target's folder
+    endif()
+    target_link_options(${name} PRIVATE "-Wl,--pdb=${rel}" "-Wl,--Xlink=-pdbaltpath:%_PDB%"
+                        "-Wl,--Xlink=-pdbsourcepath:${KMDKIT_PDB_SOURCE_PATH}")
+    set_target_properties(${name} PROPERTIES KMDKIT_PDB "${pdb}"
+                          C_LINKER_LAUNCHER "${CMAKE_COMMAND};-E;env;--unset=LIBRARY_PATH")
+endfunction()
+
 # --- argument checking ----------------------------------------------------------------------------
 # cmake_parse_arguments files a misspelt keyword under the previous keyword's values; catch words
 # that look like keywords (all capitals, no dot) among the values and name them.
@@ -139,11 +234,46 @@ elseif(NOT TARGET kmdkit_kmdpe)
     set(KMDKIT_KMDPE_EXE "${_kmd_host}/kmdpe")
 endif()
 
+# --- one place that applies the settings of each kind of target ------------------------------
+# KIND: driver (a .sys), client (a console .exe), kernel-library, user-library (static, for
+# drivers / clients; their definitions and include folders pass on to what links them).
+function(_kmd_apply_settings name kind)
+    set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON)
+    set_property(TARGET ${name} PROPERTY KMDKIT_KIND ${kind})
+    if(kind MATCHES "^(driver|kernel-library)$")
+        set(defines ${KMDKIT_DRIVER_DEFINES})
+        set(options ${KMDKIT_DRIVER_COMPILE_OPTIONS})
+    else()
+        set(defines ${KMDKIT_CLIENT_DEFINES})
+        set(options ${KMDKIT_CLIENT_COMPILE_OPTIONS})
+    endif()
+    set(scope PRIVATE)
+    if(kind MATCHES "library$")
+        set(scope PUBLIC)
+    endif()
+    target_compile_definitions(${name} ${scope} ${defines})
+    target_compile_options(${name} PRIVATE ${options})
+    if(kind MATCHES "^(driver|kernel-library)$")
+        target_include_directories(${name} SYSTEM ${scope} "${CMAKE_FIND_ROOT_PATH}/include/ddk")
+    endif()
+    if(kind STREQUAL "driver")
+        target_link_options(${name} PRIVATE ${KMDKIT_DRIVER_LINK_OPTIONS})
+        if(NOT KMDKIT_COMPILER STREQUAL "clang")
+            set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${KMDKIT_CMAKE_DIR}/kmdkit-driver.ld")
+        endif()
+        _kmd_pdb(${name})
+    elseif(kind STREQUAL "client")
+        target_link_options(${name} PRIVATE ${KMDKIT_CLIENT_LINK_OPTIONS})
+        _kmd_pdb(${name})
+    endif()
+endfunction()
+
 # --- kmd_add_driver -------------------------------------------------------------------------------
 # kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_DIST])
 #   Builds <name>.sys (native subsystem, relocatable, NX, no timestamp), fixes it up with kmdpe,
 #   signs and verifies it, stages the signed copy in KMDKIT_DIST_DIR, and adds the ctest
-#   <name>.lint (kmdpe check, label lint).
+#   <name>.lint (kmdpe check, label lint). A contract header next to the sources is included
+#   with quotes ("skeleton_ioctl.h") by the driver and its client alike.
 #   INTEGRITY_CHECK sets the FORCE_INTEGRITY flag (needed by e.g. PsSetCreateProcessNotifyRoutineEx).
 #   NO_KLIB leaves out the kernel support library (kernel/lib).
 #   NO_COMPACT skips `kmdpe compact` (keeps .pdata as its own section and GNU ld's DOS stub).
@@ -154,21 +284,23 @@ function(kmd_add_driver name)
                     SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
 
     add_executable(${name} ${A_SOURCES} "${KMDKIT_ROOT}/kernel/support/reloc_anchor.c")
-    set_target_properties(${name} PROPERTIES SUFFIX ".sys" C_STANDARD 11 C_EXTENSIONS ON)
-    target_compile_definitions(${name} PRIVATE ${KMDKIT_DRIVER_DEFINES})
-    target_compile_options(${name} PRIVATE ${KMDKIT_DRIVER_COMPILE_OPTIONS})
-    target_include_directories(${name} SYSTEM PRIVATE "${CMAKE_FIND_ROOT_PATH}/include/ddk")
-    target_link_options(${name} PRIVATE ${KMDKIT_DRIVER_LINK_OPTIONS})
-    set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${KMDKIT_CMAKE_DIR}/kmdkit-driver.ld")
-    if(A_INTEGRITY_CHECK)
+    set_target_properties(${name} PROPERTIES SUFFIX ".sys")
+    _kmd_apply_settings(${name} driver)
+    if(A_INTEGRITY_CHECK AND KMDKIT_COMPILER STREQUAL "clang")
+        target_link_options(${name} PRIVATE -Wl,--Xlink=-integritycheck) # lld has no --forceinteg
+    elseif(A_INTEGRITY_CHECK)
         target_link_options(${name} PRIVATE -Wl,--forceinteg)
     endif()
+    if(KMDKIT_COMPILER STREQUAL "clang" AND NOT A_NO_COMPACT)
+        # lld folds .pdata into .rdata itself; kmdpe compact, which leaves images with a debug
+        # directory alone, is not run (_kmd_post_link_fixup).
+        target_link_options(${name} PRIVATE -Wl,--Xlink=-merge:.pdata=.rdata)
+    endif()
     set(libs ${A_LIBRARIES})
-    if(NOT A_NO_KLIB AND TARGET kmdkit_klib)
+    if(NOT A_NO_KLIB)
         list(PREPEND libs kmdkit_klib)
     endif()
     target_link_libraries(${name} PRIVATE kmdkit_headers ${libs} ntoskrnl hal ${_kmd_driver_arch_libs})
-    set_property(TARGET ${name} PROPERTY KMDKIT_KIND driver)
     set_property(TARGET ${name} PROPERTY KMDKIT_INTEGRITY_CHECK ${A_INTEGRITY_CHECK})
 
     _kmd_post_link_fixup(${name} ${A_NO_COMPACT})
@@ -183,66 +315,75 @@ function(kmd_add_driver name)
     endif()
     add_test(NAME ${name}.lint COMMAND "${KMDKIT_KMDPE_EXE}" check "${KMDKIT_DIST_DIR}/${name}.sys" ${check_args})
     set_tests_properties(${name}.lint PROPERTIES LABELS lint TIMEOUT 30)
+    _kmd_symbols_test(${name} "${KMDKIT_DIST_DIR}/${name}.sys")
 endfunction()
 
 # --- kmd_add_client -------------------------------------------------------------------------------
-# kmd_add_client(<name> SOURCES <files...> [LIBRARIES <libs...>] [OUTPUT_NAME <file>] [SIGN] [WMAIN])
+# kmd_add_client(<name> SOURCES <files...> [LIBRARIES <libs...>] [OUTPUT_NAME <file>] [SIGN] [WMAIN] [NO_DIST])
 #   A console .exe that needs no MinGW runtime DLL, staged in KMDKIT_DIST_DIR as <file>.exe
 #   (default <name>.exe; OUTPUT_NAME lets a client share its driver's name).
-#   SIGN signs the staged copy with the driver certificate; WMAIN: the entry is wmain (UTF-16 argv).
+#   SIGN signs the staged copy with the driver certificate; WMAIN: the entry is wmain (UTF-16 argv);
+#   NO_DIST: a program that is not shipped (test helpers): built, not staged.
 function(kmd_add_client name)
-    cmake_parse_arguments(PARSE_ARGV 1 A "SIGN;WMAIN" "OUTPUT_NAME" "SOURCES;LIBRARIES")
+    cmake_parse_arguments(PARSE_ARGV 1 A "SIGN;WMAIN;NO_DIST" "OUTPUT_NAME" "SOURCES;LIBRARIES")
     _kmd_check_args(kmd_add_client "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
                     SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
 
     add_executable(${name} ${A_SOURCES})
-    set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON)
-    target_compile_definitions(${name} PRIVATE ${KMDKIT_CLIENT_DEFINES})
-    target_compile_options(${name} PRIVATE ${KMDKIT_CLIENT_COMPILE_OPTIONS})
-    target_link_options(${name} PRIVATE ${KMDKIT_CLIENT_LINK_OPTIONS} $<$<BOOL:${A_WMAIN}>:-municode>)
+    _kmd_apply_settings(${name} client)
+    if(A_WMAIN)
+        target_link_options(${name} PRIVATE -municode)
+    endif()
     target_link_libraries(${name} PRIVATE kmdkit_headers ${A_LIBRARIES} ${KMDKIT_CLIENT_LIBS})
-    set_property(TARGET ${name} PROPERTY KMDKIT_KIND client)
     if(A_OUTPUT_NAME)
         set_target_properties(${name} PROPERTIES OUTPUT_NAME ${A_OUTPUT_NAME})
     else()
         set(A_OUTPUT_NAME ${name})
     endif()
-    _kmd_stage(${name} "${A_OUTPUT_NAME}.exe" "${A_SIGN}")
+    if(NOT A_NO_DIST)
+        _kmd_stage(${name} "${A_OUTPUT_NAME}.exe" "${A_SIGN}")
+        _kmd_symbols_test(${name} "${KMDKIT_DIST_DIR}/${A_OUTPUT_NAME}.exe")
+    endif()
 endfunction()
 
-# --- kmd_add_user_library -------------------------------------------------------------------------
-# A static library for clients, compiled with the client flags.
+# <target>.symbols (label symbols, clang builds only): the shipped image names its PDB by bare
+# file name, carries no DWARF, and dist/symbols/ holds that PDB, with the image's GUID and age,
+# in the symbol-store layout (cmake/kmdkit-pdb.sh check).
+function(_kmd_symbols_test name image)
+    if(KMDKIT_COMPILER STREQUAL "clang")
+        add_test(NAME ${name}.symbols COMMAND bash "${KMDKIT_CMAKE_DIR}/kmdkit-pdb.sh" check
+                 "${KMDKIT_READOBJ19}" "${KMDKIT_PDBUTIL19}" "${image}" "${KMDKIT_DIST_DIR}/symbols")
+        set_tests_properties(${name}.symbols PROPERTIES LABELS symbols TIMEOUT 30
+                             PASS_REGULAR_EXPRESSION "symbols: [^ ]+ ok")
+    endif()
+endfunction()
+
+# --- kmd_add_user_library / kmd_add_kernel_library -------------------------------------------------
+# kmd_add_user_library(<name> SOURCES <files...> [LIBRARIES <libs...>])    for clients
+# kmd_add_kernel_library(<name> SOURCES <files...> [LIBRARIES <libs...>])  for drivers
+#   A static library compiled with the client or driver settings.
 function(kmd_add_user_library name)
-    cmake_parse_arguments(PARSE_ARGV 1 A "" "" "SOURCES;LIBRARIES")
-    _kmd_check_args(kmd_add_user_library "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
-                    SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
-    add_library(${name} STATIC ${A_SOURCES})
-    set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON)
-    target_compile_definitions(${name} PUBLIC ${KMDKIT_CLIENT_DEFINES})
-    target_compile_options(${name} PRIVATE ${KMDKIT_CLIENT_COMPILE_OPTIONS})
-    target_link_libraries(${name} PUBLIC kmdkit_headers ${A_LIBRARIES})
+    _kmd_add_library(kmd_add_user_library user-library ${name} ${ARGN})
 endfunction()
-
-# --- kmd_add_kernel_library -----------------------------------------------------------------------
-# A static library for drivers, compiled with the driver flags.
 function(kmd_add_kernel_library name)
-    cmake_parse_arguments(PARSE_ARGV 1 A "" "" "SOURCES;LIBRARIES")
-    _kmd_check_args(kmd_add_kernel_library "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
+    _kmd_add_library(kmd_add_kernel_library kernel-library ${name} ${ARGN})
+endfunction()
+function(_kmd_add_library fn kind name)
+    cmake_parse_arguments(PARSE_ARGV 3 A "" "" "SOURCES;LIBRARIES")
+    _kmd_check_args(${fn} "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
                     SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
     add_library(${name} STATIC ${A_SOURCES})
-    set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON)
-    target_compile_definitions(${name} PUBLIC ${KMDKIT_DRIVER_DEFINES})
-    target_compile_options(${name} PRIVATE ${KMDKIT_DRIVER_COMPILE_OPTIONS})
-    target_include_directories(${name} SYSTEM PUBLIC "${CMAKE_FIND_ROOT_PATH}/include/ddk")
+    _kmd_apply_settings(${name} ${kind})
     target_link_libraries(${name} PUBLIC kmdkit_headers ${A_LIBRARIES})
 endfunction()
 
 # kmdpe compact and fix run in place on the linked file, before anything signs it: .pdata folded
 # into .rdata and the DOS stub dropped when that makes the file smaller (compact; it leaves
 # unstripped Debug images alone), INIT discardable, non-paged sections marked, checksum
-# recomputed (fix).
+# recomputed (fix). With clang only fix runs: lld has folded .pdata already and the image has a
+# debug directory (its PDB), which compact leaves alone.
 function(_kmd_post_link_fixup name no_compact)
-    if(no_compact)
+    if(no_compact OR KMDKIT_COMPILER STREQUAL "clang")
         add_custom_command(TARGET ${name} POST_BUILD
             COMMAND "${KMDKIT_KMDPE_EXE}" fix "$<TARGET_FILE:${name}>"
             COMMENT "kmdpe fix ${name}.sys" VERBATIM)
@@ -261,6 +402,6 @@ include("${KMDKIT_CMAKE_DIR}/KmdKitWine.cmake")
 
 # The kernel support library (kernel/lib) that kmd_add_driver links by default: built once per
 # build tree, for in-tree and out-of-tree projects alike.
-if(NOT TARGET kmdkit_klib AND EXISTS "${KMDKIT_ROOT}/kernel/lib/CMakeLists.txt")
+if(NOT TARGET kmdkit_klib)
     add_subdirectory("${KMDKIT_ROOT}/kernel/lib" "${CMAKE_BINARY_DIR}/kmdkit/klib")
 endif()

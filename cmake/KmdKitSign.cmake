@@ -197,7 +197,19 @@ function(_kmd_stage name file sign)
             COMMAND ${CMAKE_COMMAND} -E copy "$<TARGET_FILE:${name}>" "${out}"
             DEPENDS ${name} COMMENT "Staging ${file} into dist/" VERBATIM)
     endif()
-    add_custom_target(${name}_dist ALL DEPENDS "${out}")
+    # With clang, the target's PDB goes to dist/symbols/ (kmdkit-pdb.sh: symbol-store layout).
+    set(staged_pdb)
+    get_target_property(pdb ${name} KMDKIT_PDB)
+    if(pdb)
+        set(staged_pdb "${CMAKE_BINARY_DIR}/kmdkit/symbols/${name}.path")
+        add_custom_command(OUTPUT "${staged_pdb}"
+            COMMAND bash "${KMDKIT_CMAKE_DIR}/kmdkit-pdb.sh" stage "${KMDKIT_READOBJ19}" "${KMDKIT_PDBUTIL19}"
+                    "$<TARGET_FILE:${name}>" "${pdb}" "${KMDKIT_DIST_DIR}" "${staged_pdb}"
+            DEPENDS ${name} "${KMDKIT_CMAKE_DIR}/kmdkit-pdb.sh"
+            COMMENT "Staging ${name}.pdb into dist/symbols/" VERBATIM)
+        set_property(GLOBAL APPEND PROPERTY KMDKIT_DIST_SYMBOL_LISTS "${staged_pdb}")
+    endif()
+    add_custom_target(${name}_dist ALL DEPENDS "${out}" ${staged_pdb})
     set_property(TARGET ${name} PROPERTY KMDKIT_DIST_FILE "${out}")
     set_property(GLOBAL APPEND PROPERTY KMDKIT_DIST_FILES "${out}")
     set_property(GLOBAL APPEND PROPERTY KMDKIT_DIST_TARGETS ${name}_dist)
@@ -227,10 +239,18 @@ function(_kmd_finalize_dist)
     endif()
     list(SORT files)
     string(REPLACE ";" "|" file_arg "${files}")
+    # PDBs in dist/symbols/: each list file holds one staged path (relative to dist/).
+    get_property(symbol_lists GLOBAL PROPERTY KMDKIT_DIST_SYMBOL_LISTS)
+    set(symbols_arg)
+    if(symbol_lists)
+        list(SORT symbol_lists)
+        string(REPLACE ";" "|" symbols_arg "${symbol_lists}")
+        set(symbols_arg "-DSYMBOLS=${symbols_arg}")
+    endif()
     set(sums "${KMDKIT_DIST_DIR}/SHA256SUMS")
     add_custom_command(OUTPUT "${sums}"
-        COMMAND ${CMAKE_COMMAND} -DDIR=${KMDKIT_DIST_DIR} "-DFILES=${file_arg}" -P "${KMDKIT_CMAKE_DIR}/kmdkit-sums.cmake"
-        DEPENDS ${files} "${KMDKIT_CMAKE_DIR}/kmdkit-sums.cmake"
+        COMMAND ${CMAKE_COMMAND} -DDIR=${KMDKIT_DIST_DIR} "-DFILES=${file_arg}" ${symbols_arg} -P "${KMDKIT_CMAKE_DIR}/kmdkit-sums.cmake"
+        DEPENDS ${files} ${symbol_lists} "${KMDKIT_CMAKE_DIR}/kmdkit-sums.cmake"
         COMMENT "Writing dist/SHA256SUMS" VERBATIM)
     add_custom_target(kmdkit_dist ALL DEPENDS "${sums}")
     add_dependencies(kmdkit_dist ${targets})

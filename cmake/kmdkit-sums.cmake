@@ -1,6 +1,7 @@
-# cmake -DDIR=<dist> -DFILES=<a|b|...> -P kmdkit-sums.cmake
+# cmake -DDIR=<dist> -DFILES=<a|b|...> [-DSYMBOLS=<x.path|y.path|...>] -P kmdkit-sums.cmake
 # Writes DIR/SHA256SUMS in sha256sum's format ("<hex>  <name>"), one line per file, sorted by name,
-# through a temporary file so a failed run never leaves a partial list.
+# through a temporary file so a failed run never leaves a partial list. SYMBOLS (clang builds):
+# files that each hold the path of one staged PDB relative to DIR (symbols/<n>.pdb/<id>/<n>.pdb).
 string(REPLACE "|" ";" files "${FILES}")
 set(lines "")
 set(names "")
@@ -8,6 +9,13 @@ foreach(f IN LISTS files)
     get_filename_component(n "${f}" NAME)
     list(APPEND names "${n}")
 endforeach()
+if(SYMBOLS)
+    string(REPLACE "|" ";" lists "${SYMBOLS}")
+    foreach(l IN LISTS lists)
+        file(STRINGS "${l}" n LIMIT_COUNT 1)
+        list(APPEND names "${n}")
+    endforeach()
+endif()
 list(SORT names)
 foreach(n IN LISTS names)
     file(SHA256 "${DIR}/${n}" h)

@@ -6,15 +6,21 @@
 #
 #   kmdkit-wine.sh prefix                       create the prefix once (reused afterwards)
 #   kmdkit-wine.sh session-start | session-stop
-#   kmdkit-wine.sh load NAME FILE.sys [--expect-log RE]
-#   kmdkit-wine.sh load-fails NAME FILE.sys WIN32_ERROR [--expect-log RE]
-#   kmdkit-wine.sh unload NAME [--expect-log RE]
+#   kmdkit-wine.sh load NAME FILE.sys [--expect-log RE]...
+#   kmdkit-wine.sh load-fails NAME FILE.sys WIN32_ERROR [--expect-log RE]...
+#   kmdkit-wine.sh unload NAME [--expect-log RE]...
 #   kmdkit-wine.sh expect-log RE                (anywhere in this session's log)
+#   kmdkit-wine.sh run [--exit N] [--expect RE]... [--reject RE]... [--expect-log RE]...
+#                      [--timeout S] -- PROGRAM [ARGS...]
+#       runs PROGRAM (a .exe under Wine, anything else as is), then checks its exit code (default
+#       0), its output and the driver log. A pattern is an extended regex matched line by line; one
+#       with a line break is matched against the whole output. A Wine process that fails to START
+#       is retried once, and the retry is printed.
 set -uo pipefail
 
-wine=${KMDKIT_WINE:?KMDKIT_WINE must name the wine64 binary}
+wine_bin=${KMDKIT_WINE:?KMDKIT_WINE must name the wine64 binary}
 : "${WINEPREFIX:?WINEPREFIX must be set}" "${KMDKIT_WINE_LOG:?KMDKIT_WINE_LOG must be set}"
-wineserver=$(dirname "$wine")/wineserver
+wineserver=$(dirname "$wine_bin")/wineserver
 [ -x "$wineserver" ] || wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver)
 state=$(dirname "$KMDKIT_WINE_LOG")
 export WINEPREFIX WINEDLLOVERRIDES="mscoree,mshtml=" WINEDEBUG=-all
@@ -22,40 +28,124 @@ unset DISPLAY WAYLAND_DISPLAY
 mkdir -p "$state"
 
 die() { echo "kmdkit-wine: $*" >&2; exit 1; }
+
+# Debian's wine64 has no preloader, the part of Wine that reserves the fixed addresses Windows
+# programs expect before the system can put anything there. With address-space randomisation a
+# library now and then lands on 0x7ffe0000 and the process dies at start with "failed to map the
+# shared user data: c0000018" (or prints nothing). Every Wine process of the harness therefore
+# starts with randomisation off for itself (setarch -R): the same layout every time.
+if setarch "$(uname -m)" -R true 2>/dev/null; then
+    wine=(setarch "$(uname -m)" -R "$wine_bin")
+else
+    wine=("$wine_bin")
+fi
 winpath() { local p; p=$(realpath -m "$1"); printf 'Z:%s' "${p//\//\\}"; }
 log_size() { stat -c %s "$KMDKIT_WINE_LOG" 2>/dev/null || echo 0; }
 
 # Runs Wine's sc; its own errors (the Win32 code of a failed call) come on the err:sc channel.
 sc() {
-    WINEDEBUG=-all,err+sc timeout 60 "$wine" sc "$@" </dev/null >"$state/sc.out" 2>"$state/sc.err"
+    WINEDEBUG=-all,err+sc timeout 60 "${wine[@]}" sc "$@" </dev/null >"$state/sc.out" 2>"$state/sc.err"
     local rc=$?
     cat "$state/sc.out" "$state/sc.err" | grep -v '^$' | sed 's/^/  sc: /'
     return $rc
 }
 sc_error() { sed -n 's/.*failed to [a-z ]* \([0-9][0-9]*\).*/\1/p' "$state/sc.err" | tail -n 1; }
 
+# A pattern without a line break matches per line (grep -E); with one, the whole text (bash =~,
+# where . also matches a line break).
+matches() {
+    if [[ "$2" == *$'\n'* ]]; then [[ "$1" =~ $2 ]]; else grep -Eq -- "$2" <<<"$1"; fi
+}
+
 # Waits (up to 10 s: DbgPrint from winedevice lands asynchronously) for RE in the log past byte $1.
 expect_log() {
-    local from=$1 re=$2 i
-    for i in $(seq 1 50); do
-        # A pattern with a line break must match as a whole (grep -E would split it).
-        if [[ "$re" == *$'\n'* ]]; then
-            [[ "$(tail -c +"$((from + 1))" "$KMDKIT_WINE_LOG" 2>/dev/null)" =~ $re ]] && found=1 || found=0
-        else
-            tail -c +"$((from + 1))" "$KMDKIT_WINE_LOG" 2>/dev/null | grep -Eq -- "$re" && found=1 || found=0
-        fi
-        if [ $found = 1 ]; then
+    local from=$1 re=$2 i text
+    for i in $(seq 1 200); do
+        text=$(tail -c +"$((from + 1))" "$KMDKIT_WINE_LOG" 2>/dev/null)
+        if matches "$text" "$re"; then
             echo "log: found /$re/"
             return 0
         fi
-        sleep 0.2
+        sleep 0.05
     done
     echo "kmdkit-wine: /$re/ not in the driver log $KMDKIT_WINE_LOG since byte $from; it has:" >&2
     tail -c +"$((from + 1))" "$KMDKIT_WINE_LOG" | tail -n 20 >&2
     return 1
 }
 
-opt_log() { if [ "${1:-}" = "--expect-log" ]; then echo "${2:?--expect-log needs a pattern}"; fi; }
+# Every pattern of the --expect-log options in "$@", in the log past byte $1.
+expect_logs() {
+    local from=$1 rc=0
+    shift
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --expect-log) expect_log "$from" "${2:?--expect-log needs a pattern}" || rc=1; shift 2 ;;
+        *) die "unknown option '$1'" ;;
+        esac
+    done
+    return $rc
+}
+
+# True when output $2 with exit code $1 means the Wine process never started: no output at all,
+# or the loader's own start-up failure (seen: "wine: failed to map the shared user data:
+# c0000018", an address-space clash at start). A crash of a started program is not one of them.
+did_not_start() {
+    local rc=$1 out=$2
+    [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || return 1
+    [ -z "${out//[[:space:]]/}" ] && return 0
+    grep -Eq '^wine: (failed to map the shared user data|could not load kernel32\.dll|failed to start|could not exec|cannot (find|get))' <<<"$out"
+}
+
+run_checked() {
+    local want=0 limit=50 expects=() rejects=() logs=() prog out rc tries from fail=0 re
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+        case "$1" in
+        --exit) want=${2:?--exit needs a number}; shift 2 ;;
+        --expect) expects+=("${2?}"); shift 2 ;;
+        --reject) rejects+=("${2?}"); shift 2 ;;
+        --expect-log) logs+=("${2?}"); shift 2 ;;
+        --timeout) limit=${2:?--timeout needs seconds}; shift 2 ;;
+        *) die "run: unknown option '$1'" ;;
+        esac
+    done
+    [ "${1:-}" = "--" ] && [ $# -ge 2 ] || die "run: usage: run [options] -- PROGRAM [ARGS...]"
+    shift
+    prog=()
+    # Windows programs run under Wine; scripts and host tools run as they are, with this
+    # environment (they can call "$KMDKIT_WINE" themselves).
+    if [[ "${1,,}" == *.exe ]]; then prog=("${wine[@]}"); fi
+    from=$(log_size)
+    for tries in 1 2; do
+        out=$(timeout "$limit" "${prog[@]}" "$@" </dev/null 2>&1 | tr -d '\r')
+        rc=${PIPESTATUS[0]}
+        if [ $tries = 1 ] && did_not_start "$rc" "$out"; then
+            printf '%s\n' "$out"
+            echo "kmdkit-wine: $(basename "$1") did not start (exit code $rc, output above); retrying once"
+            continue
+        fi
+        break
+    done
+    printf '%s\n' "$out"
+    echo "---- exit code: $rc"
+    if [ "$rc" = 124 ]; then
+        echo "FAIL: timed out after $limit s"
+        fail=1
+    elif [ "$rc" != "$want" ]; then
+        echo "FAIL: exit code $rc, expected $want"
+        fail=1
+    fi
+    for re in "${expects[@]}"; do
+        matches "$out" "$re" || { echo "FAIL: output does not match /$re/"; fail=1; }
+    done
+    for re in "${rejects[@]}"; do
+        ! matches "$out" "$re" || { echo "FAIL: output matches /$re/, which it must not"; fail=1; }
+    done
+    for re in "${logs[@]}"; do
+        expect_log "$from" "$re" || { echo "FAIL: driver log does not match /$re/"; fail=1; }
+    done
+    [ $fail = 0 ] && echo "PASS: exit code $rc, every pattern found"
+    exit $fail
+}
 
 case "${1:-}" in
 prefix)
@@ -68,22 +158,29 @@ prefix)
     rm -rf "$WINEPREFIX"
     mkdir -p "$(dirname "$WINEPREFIX")"
     start=$(date +%s)
-    timeout 300 "$wine" wineboot -i </dev/null >"$state/wineboot.log" 2>&1 ||
+    timeout 300 "${wine[@]}" wineboot -i </dev/null >"$state/wineboot.log" 2>&1 ||
         { cat "$state/wineboot.log" >&2; die "wineboot -i failed for $WINEPREFIX"; }
     timeout 60 "$wineserver" -w
     touch "$WINEPREFIX/.kmdkit-ready"
     echo "wine prefix $WINEPREFIX: created in $(($(date +%s) - start)) s"
     ;;
 session-start)
-    "$wineserver" -k >/dev/null 2>&1
-    timeout 30 "$wineserver" -w
     [ -f "$KMDKIT_WINE_LOG" ] && mv -f "$KMDKIT_WINE_LOG" "$KMDKIT_WINE_LOG.prev"
     : >"$KMDKIT_WINE_LOG"
-    # -p keeps the server (and so the loaded drivers) alive between the tests of this run.
-    "$wineserver" -p </dev/null >/dev/null 2>&1 || die "wineserver -p failed"
+    # -p keeps the server (and so the loaded drivers) alive between the tests of this run. A server
+    # left by an earlier run can outlive "wineserver -k; wineserver -w" for a moment, and -p then
+    # fails (exit 2: one is running): kill and wait again, a few times, and say so.
+    for try in 1 2 3 4 5; do
+        "$wineserver" -k >/dev/null 2>&1
+        timeout 30 "$wineserver" -w
+        "$wineserver" -p </dev/null >/dev/null 2>&1 && break
+        [ $try = 5 ] && die "wineserver -p failed 5 times: a server for $WINEPREFIX will not go away"
+        echo "wineserver -p failed (try $try): an earlier server is still running; killing it again"
+        sleep 0.5
+    done
     # The first process of the session starts services.exe and winedevice.exe; they inherit its
     # stderr and WINEDEBUG, which is how DbgPrint (warn+debugstr) reaches the log.
-    WINEDEBUG=-all,warn+debugstr,err+all timeout 120 "$wine" cmd /c echo kmdkit-session-up \
+    WINEDEBUG=-all,warn+debugstr,err+all timeout 120 "${wine[@]}" cmd /c echo kmdkit-session-up \
         </dev/null >"$state/session.out" 2>>"$KMDKIT_WINE_LOG"
     grep -q kmdkit-session-up "$state/session.out" || die "the Wine session did not start (see $KMDKIT_WINE_LOG)"
     echo "wine session up: prefix $WINEPREFIX, driver log $KMDKIT_WINE_LOG"
@@ -98,12 +195,16 @@ load | load-fails)
     shift 3
     want_error=
     if [ "$verb" = load-fails ]; then want_error=${1:?expected Win32 error}; shift; fi
-    re=$(opt_log "$@")
     [ -f "$file" ] || die "$file: no such driver file"
-    sc stop "$name" >/dev/null 2>&1
-    sc delete "$name" >/dev/null 2>&1
     from=$(log_size)
-    sc create "$name" type= kernel binPath= "$(winpath "$file")" || die "sc create $name failed (error $(sc_error))"
+    if ! sc create "$name" type= kernel binPath= "$(winpath "$file")" >/dev/null; then
+        # 1073 (ERROR_SERVICE_EXISTS): left by a run that was stopped half-way; replace it.
+        [ "$(sc_error)" = 1073 ] || die "sc create $name failed (error $(sc_error))"
+        echo "$name: a service of that name was left behind; stopping and deleting it"
+        sc stop "$name" >/dev/null 2>&1
+        sc delete "$name" >/dev/null 2>&1
+        sc create "$name" type= kernel binPath= "$(winpath "$file")" || die "sc create $name failed (error $(sc_error))"
+    fi
     if sc start "$name"; then
         if [ -n "$want_error" ]; then
             sc stop "$name"; sc delete "$name"
@@ -117,16 +218,15 @@ load | load-fails)
         [ "$err" = "$want_error" ] || die "$name failed to start with Win32 error ${err:-unknown}, expected $want_error"
         echo "$name: failed to start with Win32 error $err, as expected"
     fi
-    [ -z "$re" ] || expect_log "$from" "$re"
+    expect_logs "$from" "$@"
     ;;
 unload)
     name=${2:?service name}
     shift 2
-    re=$(opt_log "$@")
     from=$(log_size)
     sc stop "$name" || die "sc stop $name failed (error $(sc_error))"
     rc=0
-    [ -z "$re" ] || expect_log "$from" "$re" || rc=1
+    expect_logs "$from" "$@" || rc=1
     sc delete "$name" || die "sc delete $name failed (error $(sc_error))"
     echo "$name: stopped and deleted"
     exit $rc
@@ -134,8 +234,12 @@ unload)
 expect-log)
     expect_log 0 "${2:?pattern}"
     ;;
+run)
+    shift
+    run_checked "$@"
+    ;;
 *)
-    sed -n '2,12s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,18s/^# \{0,1\}//p' "$0" >&2
     exit 2
     ;;
 esac

@@ -33,6 +33,19 @@ NTSTATUS NTAPI KmdCreateDevice(PDRIVER_OBJECT DriverObject, PCWSTR DeviceName, P
                                DEVICE_TYPE DeviceType, ULONG ExtensionSize,
                                KMD_DEVICE_ACCESS Access, PDEVICE_OBJECT *DeviceObject);
 
+/* The IOCTL table of a device made by KmdCreateDevice (kmdkit/irp.h), for
+ * KmdDispatchDeviceControl. Set it before the device can receive requests (in DriverEntry,
+ * before returning). STATUS_NOT_FOUND for a device KmdCreateDevice did not make. */
+struct _KMD_IOCTL;
+NTSTATUS NTAPI KmdSetDeviceIoctls(PDEVICE_OBJECT DeviceObject, const struct _KMD_IOCTL *Table,
+                                  ULONG Count);
+
+/* The DEVICE_CONTROL routine of drivers whose devices have tables (KmdSetDeviceIoctls): hands
+ * the IRP to KmdDispatchIoctl with the table of the device it is for; a device without one
+ * answers every code with STATUS_INVALID_DEVICE_REQUEST.
+ *   DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = KmdDispatchDeviceControl; */
+NTSTATUS NTAPI KmdDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp);
+
 /* Removes the link (if any) and the device. A NULL device is ignored. */
 VOID NTAPI KmdDeleteDevice(PDEVICE_OBJECT DeviceObject);
 

@@ -14,5 +14,7 @@
 #include <kmdkit/device.h>
 #include <kmdkit/irp.h>
 #include <kmdkit/kstring.h>
+#include <kmdkit/thread.h>
+#include <kmdkit/runstate.h>
 
 #endif

@@ -1,8 +1,8 @@
 /* Logging over DbgPrintEx(DPFLTR_IHVDRIVER_ID, level, ...), each line prefixed with the driver's
  * name (KmdLibInitialize) and ended with a newline:
  *
- *   KmdLogError("open %ws failed: 0x%08lx", Name, (ULONG)Status);  ->  "mydrv: open ... failed:
- * ..."
+ *   KmdLogError("open %ws failed: 0x%08lx", Name, (ULONG)Status);
+ *   prints "mydrv: open \??\C:\x failed: 0xc0000034"
  *
  *   KmdLogError    DPFLTR_ERROR_LEVEL    always compiled in; Windows shows it by default
  *   KmdLogWarning  DPFLTR_WARNING_LEVEL  always compiled in
@@ -42,8 +42,7 @@
     } while (0)
 #endif
 
-/* The two arguments "%.*ws" takes for a PCUNICODE_STRING (its Length, in characters, and Buffer).
- */
+/* The two arguments "%.*ws" takes for a PCUNICODE_STRING: its Length in characters, and Buffer. */
 #define KMD_USTR_ARG(UnicodeString)                                                                \
     (int)((UnicodeString)->Length / sizeof(WCHAR)), (UnicodeString)->Buffer
 

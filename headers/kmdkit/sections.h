@@ -4,9 +4,11 @@
  *   KMD_PAGED       code that runs at PASSIVE_LEVEL/APC_LEVEL only and may be paged out
  *   KMD_PAGED_DATA  writable data touched only at IRQL <= APC_LEVEL (section PAGEDATA)
  *   KMD_PAGED_CONST read-only data touched only at IRQL <= APC_LEVEL (section PAGECONST)
- *   KMD_PAGED_CODE() first statement of a KMD_PAGED routine: in the debug build (DBG=1) it logs
- *                   and asserts when called above APC_LEVEL; in release it is empty (as
- * PAGED_CODE). There is no INIT data: GCC cannot put data and code in one section, and only INIT is
+ *   KMD_PAGED_CODE() first statement of a KMD_PAGED routine: in the debug build (DBG=1) it
+ *                   logs and asserts when called above APC_LEVEL; in release it is empty
+ *                   (as PAGED_CODE)
+ *
+ * There is no INIT data: GCC cannot put data and code in one section, and only INIT is
  * discarded. Keep data that DriverEntry alone uses on its stack, or in PAGEDATA. */
 #ifndef KMDKIT_SECTIONS_H
 #define KMDKIT_SECTIONS_H

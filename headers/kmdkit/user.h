@@ -19,9 +19,23 @@ extern "C" {
  * full path starting with a backslash (\\.\X, \\?\X, \??\X). */
 DWORD kmd_device_open(const wchar_t *name, HANDLE *device);
 
+/* Exit codes of kmdkit's example clients: 0 success, 1 the driver answered with an error (or a
+ * check failed), 2 bad arguments, 3 the device could not be opened. */
+enum { KMD_EXIT_OK = 0, KMD_EXIT_DRIVER_ERROR = 1, KMD_EXIT_USAGE = 2, KMD_EXIT_NO_DEVICE = 3 };
+
+/* kmd_device_open() or, failing that, "PROG: cannot open \\.\NAME: <error>" on stderr and
+ * exit(KMD_EXIT_NO_DEVICE): the one way a console client opens its driver's device. */
+HANDLE kmd_open_device_or_exit(const char *prog, const wchar_t *name);
+
 /* DeviceIoControl, synchronous. `returned` (may be NULL) gets the bytes written to `out`. */
 DWORD kmd_ioctl(HANDLE device, DWORD code, const void *in, DWORD in_size, void *out, DWORD out_size,
                 DWORD *returned);
+
+/* kmd_ioctl() for a request whose answer fills all of `out`: when the driver succeeds with fewer
+ * bytes, prints "WHAT: wrong answer: <N> bytes (expected <out_size>)" to stdout and returns
+ * ERROR_INVALID_DATA. */
+DWORD kmd_ioctl_full(HANDLE device, const char *what, DWORD code, const void *in, DWORD in_size,
+                     void *out, DWORD out_size);
 
 /* --- errors ------------------------------------------------------------------------------- */
 
@@ -60,13 +74,25 @@ BOOL kmd_running_on_wine(void);
 void kmd_check(int ok, const char *format, ...) KMD_PRINTF(2, 3);
 /* How many kmd_check() calls failed so far. */
 int kmd_check_failures(void);
+/* kmd_check() that a request's Win32 error is WANT (0: success):
+ * "ok: WHAT: 0 (ERROR_SUCCESS): ... (expected 0)" or "FAIL: ...". */
+void kmd_check_error(const char *what, DWORD err, DWORD want);
+/* Sends CODE with IN_SIZE zero bytes of input and room for OUT_SIZE bytes of output (no buffer
+ * for a size 0) and kmd_check()s that the Win32 error is WANT: "ok: WHAT: <kmd_error_text>" or
+ * "FAIL: ...". For the requests a contract says its driver refuses. */
+void kmd_check_ioctl(HANDLE h, const char *what, DWORD code, DWORD in_size, DWORD out_size,
+                     DWORD want);
+/* The verdict of a self-checking command: prints "WHAT: passed" when no kmd_check() failed,
+ * else "WHAT: FAILED", and returns the exit code (KMD_EXIT_OK or KMD_EXIT_DRIVER_ERROR). */
+int kmd_check_verdict(const char *what);
 
 /* Prints "WHAT: error: <kmd_format_error>" to stdout and returns 1 (a client's exit code for
  * "the driver answered with an error"). */
 int kmd_print_error(const char *what, DWORD err);
 
-/* Parses S as a number from 0 to MAX (decimal, 0x hex or 0 octal, as strtoul) into *OUT.
- * On failure prints "PROG: 'S' is not a number from 0 to MAX" to stderr and returns 0. */
+/* Parses S as a number from 0 to MAX into *OUT: digits only (decimal, 0x hex or 0 octal), no
+ * sign, no blanks, no overflow. On failure prints "PROG: 'S' is not a number from 0 to MAX" to
+ * stderr and returns 0. */
 int kmd_parse_uint(const char *prog, const char *s, DWORD max, DWORD *out);
 
 /* A word a client's "call" command knows: the IOCTL code it stands for and the default input
@@ -75,20 +101,73 @@ struct kmd_call_name {
     const char *word;
     DWORD code;
     DWORD in_size;
-    DWORD out_size;
+    DWORD out_size; /* or KMD_CALL_OUT_AS_IN */
 };
 
-/* Most input and output bytes kmd_call_command() sends and takes. */
-#define KMD_CALL_IN_MAX 64
-#define KMD_CALL_OUT_MAX 4096
+/* kmd_call_name.out_size: as many output bytes as input bytes (an echo). */
+#define KMD_CALL_OUT_AS_IN 0xFFFFFFFFu
 
-/* A client's raw-IOCTL command: `PROG call WORD|HEXCODE [--in-size N] [--out-size N] [--value V]
- * [--value2 V]`, argv[0] being the word or code. The input is zeros, its first 4 bytes V and
- * the next 4 V2. Prints "call 0x%08lx in N out N", then "call: ok: N bytes" and a hex dump, or
- * "call: error: <kmd_format_error>", to stdout; usage errors to stderr, prefixed "PROG: ".
- * Returns 0, 1 (the driver answered with an error) or 2 (bad arguments). */
+/* Most input and output bytes kmd_call_command() sends and takes. */
+#define KMD_CALL_IN_MAX 65536
+#define KMD_CALL_OUT_MAX 65536
+
+/* How long kmd_call_command() lets a request stay pending before it cancels it. */
+#define KMD_CALL_PENDING_MS 1000
+
+/* A client's raw-IOCTL command, argv[0] being the word or the code:
+ *   PROG call WORD|HEXCODE [--in TEXT | --in-size N [--value V] [--value2 V]] [--out-size N]
+ * The sizes default to the word's (0 for a hex code). The input is TEXT's bytes (no NUL), or
+ * N zero bytes with V in the first 4 and V2 in the next 4.
+ * Output, on stdout:
+ *   call 0x<code> in <N> out <N>
+ *   call: pending (cancelling it)            only for a request still pending (see below)
+ *   call: ok: <N> bytes                      then kmd_hexdump() of them,
+ *   call: error: <kmd_format_error>          or this (kmd_print_error("call", ...))
+ * A request the driver may keep pending needs a handle opened with FILE_FLAG_OVERLAPPED: it is
+ * given KMD_CALL_PENDING_MS, then cancelled (CancelIoEx), and its final status is printed
+ * (usually 995, ERROR_OPERATION_ABORTED). On a synchronous handle every call waits for the
+ * driver. Usage errors go to stderr, prefixed "PROG: ".
+ * Returns the exit code: 0, 1 (the driver answered with an error) or 2 (bad arguments). */
 int kmd_call_command(HANDLE h, const char *prog, const struct kmd_call_name *names, int argc,
                      char **argv);
+
+/* One command of an example client: PROG NAME [WORD ...]. Tables end with {0}; the first entry
+ * is the command run when there is no argument. Written with the macros below. */
+struct kmd_command {
+    const char *name;
+    /* A command that takes no words. `h` is the device, opened by kmd_client_main() and closed
+     * after run() returns, or NULL with own_device (run() opens and closes the device itself). */
+    int (*run)(HANDLE h);
+    int own_device;
+    /* Or one that takes min_words to max_words words, argv[0] being the first. It checks them,
+     * then asks kmd_client_device() for the device. */
+    int (*run_words)(int argc, char **argv);
+    int min_words, max_words;
+    const char *words; /* for a wrong count: "PROG: NAME takes WORDS" */
+};
+
+/* The entries of a kmd_command table. */
+/* clang-format off */
+#define KMD_COMMAND(NAME, RUN) {.name = (NAME), .run = (RUN)}
+#define KMD_COMMAND_OWN_DEVICE(NAME, RUN) {.name = (NAME), .run = (RUN), .own_device = 1}
+#define KMD_COMMAND_WORDS(NAME, RUN, MIN, MAX, WORDS) \
+    {.name = (NAME), .run_words = (RUN), .min_words = (MIN), .max_words = (MAX), .words = (WORDS)}
+/* clang-format on */
+
+/* The device of the running kmd_client_main() command: opened on the first call
+ * (kmd_open_device_or_exit), closed by kmd_client_main() when the command returns. */
+HANDLE kmd_client_device(void);
+
+/* The main() of an example client: argv[1] names a command in `commands` (the first one when
+ * there is no argument), or "call" when `call_names` is not NULL: kmd_call_command() with them.
+ * "-h" or "--help" prints `usage` to stdout (exit 0); an unknown command
+ * ("PROG: unknown command 'X' (try --help)") or a wrong number of words ("PROG: NAME takes WORDS",
+ * or "takes no arguments") goes to stderr (exit KMD_EXIT_USAGE). Otherwise it opens `device`
+ * (kmd_open_device_or_exit) unless the command has own_device, runs the command, closes the device
+ * and returns the command's exit code. */
+int kmd_client_main(const char *prog, const wchar_t *device, const char *usage,
+                    const struct kmd_command *commands, const struct kmd_call_name *call_names,
+                    int argc, char **argv);
 
 /* --- services (user/lib/service.c) --------------------------------------------------------- */
 

@@ -12,6 +12,8 @@
 typedef struct _KMD_DEVICE_SLOT {
     PDEVICE_OBJECT volatile Device;
     UNICODE_STRING Link;
+    const KMD_IOCTL *Ioctls; /* KmdSetDeviceIoctls: set before the device takes requests */
+    ULONG IoctlCount;
 } KMD_DEVICE_SLOT;
 
 static KMD_DEVICE_SLOT KmdDevices[KMD_MAX_DEVICES];
@@ -172,6 +174,8 @@ KMD_PAGED NTSTATUS NTAPI KmdCreateDevice(PDRIVER_OBJECT DriverObject, PCWSTR Dev
         return STATUS_INSUFFICIENT_RESOURCES;
     }
     RtlZeroMemory(&Slot->Link, sizeof(Slot->Link));
+    Slot->Ioctls = NULL;
+    Slot->IoctlCount = 0;
     if (LinkName != NULL) {
         Slot->Link.Buffer = KmdAllocatePool(POOL_FLAG_PAGED, Link.MaximumLength, KMD_TAG_LINK);
         Status = Slot->Link.Buffer ? STATUS_SUCCESS : STATUS_INSUFFICIENT_RESOURCES;
@@ -211,4 +215,24 @@ KMD_PAGED VOID NTAPI KmdDeleteDevice(PDEVICE_OBJECT DeviceObject)
         InterlockedExchangePointer((PVOID volatile *)&Slot->Device, NULL);
     }
     IoDeleteDevice(DeviceObject);
+}
+
+NTSTATUS NTAPI KmdSetDeviceIoctls(PDEVICE_OBJECT DeviceObject, const KMD_IOCTL *Table, ULONG Count)
+{
+    KMD_DEVICE_SLOT *Slot = KmdDeviceSlot(DeviceObject);
+
+    if (Slot == NULL)
+        return STATUS_NOT_FOUND;
+    Slot->Ioctls = Table;
+    Slot->IoctlCount = Count;
+    return STATUS_SUCCESS;
+}
+
+/* Not paged: a kernel caller may send DEVICE_CONTROL at DISPATCH_LEVEL. */
+NTSTATUS NTAPI KmdDispatchDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+    KMD_DEVICE_SLOT *Slot = KmdDeviceSlot(DeviceObject);
+
+    return KmdDispatchIoctl(DeviceObject, Irp, Slot ? Slot->Ioctls : NULL,
+                            Slot ? Slot->IoctlCount : 0);
 }

@@ -7,6 +7,7 @@
 # Environment (set by tests/deploy/CMakeLists.txt):
 #   DEPLOY_VM  ci/deploy-vm      DIST  the build's dist/      WORK  a scratch folder for this case
 #   VM1, VM2   the fake VMs' folders (fakevm.sh start DIR)
+#   VM         the fake VM of a one-VM case (one of VM1, VM2; default VM1)
 set -uo pipefail
 
 case_name=${1:?usage: check.sh CASE}
@@ -75,9 +76,13 @@ copy_dist() { cp -a "$DIST" "$WORK/dist"; }
 resum() { (cd "$WORK/dist" && awk '{print $2}' SHA256SUMS | xargs sha256sum >SHA256SUMS.new && mv SHA256SUMS.new SHA256SUMS); }
 
 common=(--timeout 90 --log-dir "$WORK/logs")
-vm1=(--ssh-config "$VM1/ssh_config" --host "$(vm_alias "$VM1")")
-h1=$(vm_alias "$VM1")
-h2=$(vm_alias "$VM2")
+# A case without a fake VM (usage, unreachable) finds no alias file: a placeholder says so.
+h1=$(cat "$VM1/alias" 2>/dev/null || echo fakevm1-not-started)
+h2=$(cat "$VM2/alias" 2>/dev/null || echo fakevm2-not-started)
+# A one-VM case runs on $VM, whichever of the two CMakeLists.txt gave it (they are alike).
+VM=${VM:-$VM1}
+hv=$(cat "$VM/alias" 2>/dev/null || echo fakevm-not-started)
+vmo=(--ssh-config "$VM/ssh_config" --host "$hv")
 
 case "$case_name" in
 usage)
@@ -113,58 +118,64 @@ usage)
     expect_no "logs in"
     ;;
 missing_dist)
-    before=$(vm_commands "$VM1")
-    deploy "${vm1[@]}" "${common[@]}" --dist "$WORK/no-such-dist"
+    before=$(vm_commands "$VM")
+    deploy "${vmo[@]}" "${common[@]}" --dist "$WORK/no-such-dist"
     expect_rc 2; expect "error: dist folder .*/no-such-dist does not exist"
-    deploy "${vm1[@]}" "${common[@]}" --preset no-such-preset
+    deploy "${vmo[@]}" "${common[@]}" --preset no-such-preset
     expect_rc 2; expect "error: dist folder .*/build/no-such-preset/dist does not exist \(build it first: cmake --preset no-such-preset"
-    if [ "$(vm_commands "$VM1")" = "$before" ]; then ok "the fake VM received no command"; else fail "the fake VM received commands"; fi
+    if [ "$(vm_commands "$VM")" = "$before" ]; then ok "the fake VM received no command"; else fail "the fake VM received commands"; fi
     ;;
 ok)
-    stages=$(vm_staging_count "$VM1")
-    deploy "${vm1[@]}" "${common[@]}" --dist "$DIST" --driver skeleton
+    stages=$(vm_staging_count "$VM")
+    # The driver lines must come from this deploy, not from an earlier case on the same VM.
+    log_from=$(stat -c %s "$VM/driver.log" 2>/dev/null || echo 0)
+    deploy "${vmo[@]}" "${common[@]}" --dist "$DIST" --driver skeleton
+    tail -c +"$((log_from + 1))" "$VM/driver.log" >"$WORK/driver.log"
     expect_rc 0
-    p="^\[$h1\] step"
+    p="^\[$hv\] step"
     expect "$p 1/11: wait for SSH: ok$"
     expect "$p 2/11: copy [0-9]+ files \+ SHA256SUMS to kmdkit-staging.*: ok$"
     expect "$p 3/11: verify checksums \(kmdctl checksums SHA256SUMS\): ok$"
-    expect "^\[$h1\] staging folder: C:\\\\users\\\\.*\\\\kmdkit-staging\\\\"
+    expect "^\[$hv\] staging folder: C:\\\\users\\\\.*\\\\kmdkit-staging\\\\"
     expect "$p 4/11: install certificate signing.cer \(Root, TrustedPublisher\): ok$"
     expect "$p 5/11: check test signing: ok \(unknown: continuing\)$"
-    expect "^\[$h1\] warning: test signing state unknown"
+    expect "^\[$hv\] warning: test signing state unknown"
     expect "$p 6/11: install driver skeleton \(kmdctl install skeleton.sys --name skeleton\): ok$"
     expect "$p 7/11: start skeleton: ok$"
     expect "$p 8/11: run skeleton.exe \(smoke test\): ok \(exit 0\)$"
     expect "$p 9/11: stop skeleton: ok$"
     expect "$p 10/11: remove skeleton: ok$"
     expect "$p 11/11: remove staging folder: ok$"
-    expect "^\[$h1\] deployed: passed in [0-9]+ s$"
-    expect "^$h1 +ok +[0-9]+ +-$"
+    expect "^\[$hv\] deployed: passed in [0-9]+ s$"
+    expect "^$hv +ok +[0-9]+ +-$"
     expect "all 1 host\(s\) passed"
     expect_no "FAILED"
-    log=$WORK/logs/$h1.log
+    log=$WORK/logs/$hv.log
     expect_file "$log" "smoke: passed"                  # the client's own output
     expect_file "$log" "OK skeleton.sys"                # kmdctl checksums, file by file
-    expect_file "$VM1/driver.log" "skeleton: DriverEntry: device .*KmdSkeleton ready"
-    expect_file "$VM1/driver.log" "skeleton: DriverUnload: device and link removed"
-    expect_service_gone "$VM1" skeleton
+    expect_file "$WORK/driver.log" "skeleton: DriverEntry: device .*KmdSkeleton ready"
+    expect_file "$WORK/driver.log" "skeleton: DriverUnload: device and link removed"
+    expect_service_gone "$VM" skeleton
     thumb=$(openssl x509 -inform der -in "$DIST/signing.cer" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
     for store in Root TrustedPublisher; do
-        if vm_ssh "$VM1" "reg query HKLM\\Software\\Microsoft\\SystemCertificates\\$store\\Certificates\\$thumb" >/dev/null 2>&1; then
+        if vm_ssh "$VM" "reg query HKLM\\Software\\Microsoft\\SystemCertificates\\$store\\Certificates\\$thumb" >/dev/null 2>&1; then
             ok "certificate $thumb is in LocalMachine\\$store"
         else
             fail "certificate $thumb is not in LocalMachine\\$store"
         fi
     done
-    if [ "$(vm_staging_count "$VM1")" = "$stages" ]; then ok "no staging folder left"; else fail "a staging folder was left behind"; fi
+    if [ "$(vm_staging_count "$VM")" = "$stages" ]; then ok "no staging folder left"; else fail "a staging folder was left behind"; fi
     ;;
 unreachable)
+    # A port nobody listens on (bound, then closed) and a key of its own: no fake VM involved.
+    # --timeout 1: deploy-vm retries every 2 s until the timeout, so a longer one only waits.
     port=$(perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1:0")->sockport')
-    deploy --host 127.0.0.1 --port "$port" --identity "$VM1/user_ed25519" --dist "$DIST" --driver skeleton --timeout 5 --log-dir "$WORK/logs"
+    ssh-keygen -q -t ed25519 -N '' -C unreachable -f "$WORK/key"
+    deploy --host 127.0.0.1 --port "$port" --identity "$WORK/key" --dist "$DIST" --driver skeleton --timeout 1 --log-dir "$WORK/logs"
     expect_rc 1
     expect "^\[127.0.0.1\] step 1/[0-9]+: wait for SSH: FAILED$"
     expect "^\[127.0.0.1\] +\| ssh: connect to host 127.0.0.1 port $port: Connection refused"
-    expect "^\[127.0.0.1\] +\| \(deploy-vm: 127.0.0.1 did not answer over SSH within 5 s\)"
+    expect "^\[127.0.0.1\] +\| \(deploy-vm: 127.0.0.1 did not answer over SSH within 1 s\)"
     expect "^\[127.0.0.1\] FAILED at step 1/[0-9]+ wait for SSH after [0-9]+ s; log: .*/127.0.0.1.log$"
     expect "^127.0.0.1 +FAILED +[0-9]+ +1/[0-9]+ wait for SSH$"
     expect "1 of 1 host\(s\) FAILED"
@@ -173,48 +184,48 @@ unreachable)
     ;;
 wrong_key)
     ssh-keygen -q -t ed25519 -N '' -C wrong -f "$WORK/wrong_key"
-    sed "s|IdentityFile .*|IdentityFile $WORK/wrong_key|" "$VM1/ssh_config" >"$WORK/ssh_config"
-    before=$(vm_commands "$VM1")
-    deploy --ssh-config "$WORK/ssh_config" --host "$h1" --dist "$DIST" --driver skeleton "${common[@]}"
+    sed "s|IdentityFile .*|IdentityFile $WORK/wrong_key|" "$VM/ssh_config" >"$WORK/ssh_config"
+    before=$(vm_commands "$VM")
+    deploy --ssh-config "$WORK/ssh_config" --host "$hv" --dist "$DIST" --driver skeleton "${common[@]}"
     expect_rc 1
-    expect "^\[$h1\] step 1/[0-9]+: wait for SSH: FAILED$"
-    expect "^\[$h1\] +\| .*Permission denied \(publickey\)"
-    expect "^\[$h1\] +\| \(deploy-vm: $h1 refused the SSH login: wrong key or user\? .*not retrying"
-    expect "^$h1 +FAILED +[0-9]+ +1/[0-9]+ wait for SSH$"
+    expect "^\[$hv\] step 1/[0-9]+: wait for SSH: FAILED$"
+    expect "^\[$hv\] +\| .*Permission denied \(publickey\)"
+    expect "^\[$hv\] +\| \(deploy-vm: $hv refused the SSH login: wrong key or user\? .*not retrying"
+    expect "^$hv +FAILED +[0-9]+ +1/[0-9]+ wait for SSH$"
     expect_no "staging folder kept|rollback"
-    if [ "$(vm_commands "$VM1")" = "$before" ]; then ok "the fake VM ran no command"; else fail "the fake VM ran commands"; fi
+    if [ "$(vm_commands "$VM")" = "$before" ]; then ok "the fake VM ran no command"; else fail "the fake VM ran commands"; fi
     ;;
 driver_fails)
     # simplest's DriverEntry fails (Win32 87); skeleton, given after it, is never installed.
-    stages=$(vm_staging_count "$VM1")
-    deploy "${vm1[@]}" "${common[@]}" --dist "$DIST" --driver simplest --driver skeleton
+    stages=$(vm_staging_count "$VM")
+    deploy "${vmo[@]}" "${common[@]}" --dist "$DIST" --driver simplest --driver skeleton
     expect_rc 1
-    expect "^\[$h1\] step 6/[0-9]+: install driver simplest .*: ok$"
-    expect "^\[$h1\] step 7/[0-9]+: start simplest: FAILED$"
-    expect "^\[$h1\] +\| .*87"
-    expect "^\[$h1\] rollback: remove simplest: ok$"
-    expect "^\[$h1\] staging folder kept for inspection: C:\\\\users\\\\.*\\\\kmdkit-staging\\\\[0-9-]+$"
-    expect "^$h1 +FAILED +[0-9]+ +7/[0-9]+ start simplest$"
+    expect "^\[$hv\] step 6/[0-9]+: install driver simplest .*: ok$"
+    expect "^\[$hv\] step 7/[0-9]+: start simplest: FAILED$"
+    expect "^\[$hv\] +\| .*87"
+    expect "^\[$hv\] rollback: remove simplest: ok$"
+    expect "^\[$hv\] staging folder kept for inspection: C:\\\\users\\\\.*\\\\kmdkit-staging\\\\[0-9-]+$"
+    expect "^$hv +FAILED +[0-9]+ +7/[0-9]+ start simplest$"
     expect_no "install driver skeleton"
-    expect_service_gone "$VM1" simplest
-    expect_service_gone "$VM1" skeleton
-    if [ "$(vm_staging_count "$VM1")" = $((stages + 1)) ]; then ok "the staging folder was kept"; else fail "no staging folder kept"; fi
+    expect_service_gone "$VM" simplest
+    expect_service_gone "$VM" skeleton
+    if [ "$(vm_staging_count "$VM")" = $((stages + 1)) ]; then ok "the staging folder was kept"; else fail "no staging folder kept"; fi
     ;;
 client_fails)
     # kmdctl.exe as skeleton.exe: with no arguments it prints its usage and exits non-zero.
     copy_dist
     cp "$WORK/dist/kmdctl.exe" "$WORK/dist/skeleton.exe"
     resum
-    deploy "${vm1[@]}" "${common[@]}" --dist "$WORK/dist" --driver skeleton
+    deploy "${vmo[@]}" "${common[@]}" --dist "$WORK/dist" --driver skeleton
     expect_rc 1
-    expect "^\[$h1\] step 7/11: start skeleton: ok$"
-    expect "^\[$h1\] step 8/11: run skeleton.exe \(smoke test\): FAILED$"
-    expect "^\[$h1\] +\| kmdctl: "                    # the stand-in client's own complaint
-    expect "^\[$h1\] +\| \(deploy-vm: skeleton.exe exited with code [1-9][0-9]*\)"
-    expect "^\[$h1\] rollback: stop skeleton: ok$"
-    expect "^\[$h1\] rollback: remove skeleton: ok$"
-    expect "^$h1 +FAILED +[0-9]+ +8/11 run skeleton.exe \(smoke test\)$"
-    expect_service_gone "$VM1" skeleton
+    expect "^\[$hv\] step 7/11: start skeleton: ok$"
+    expect "^\[$hv\] step 8/11: run skeleton.exe \(smoke test\): FAILED$"
+    expect "^\[$hv\] +\| kmdctl: "                    # the stand-in client's own complaint
+    expect "^\[$hv\] +\| \(deploy-vm: skeleton.exe exited with code [1-9][0-9]*\)"
+    expect "^\[$hv\] rollback: stop skeleton: ok$"
+    expect "^\[$hv\] rollback: remove skeleton: ok$"
+    expect "^$hv +FAILED +[0-9]+ +8/11 run skeleton.exe \(smoke test\)$"
+    expect_service_gone "$VM" skeleton
     ;;
 corrupted)
     copy_dist
@@ -224,15 +235,15 @@ corrupted)
     if cmp -s "$f" "$DIST/skeleton.sys"; then fail "the copy of skeleton.sys was not changed"; fi
     # No --driver: every *.sys of dist, in name order.
     all=$(cd "$DIST" && for f in *.sys; do printf '%s ' "${f%.sys}"; done)
-    deploy "${vm1[@]}" "${common[@]}" --dist "$WORK/dist"
+    deploy "${vmo[@]}" "${common[@]}" --dist "$WORK/dist"
     expect_rc 1
-    expect "^deploy-vm: deploying ${all% } from $WORK/dist to $h1$"
-    expect "^\[$h1\] step 3/[0-9]+: verify checksums \(kmdctl checksums SHA256SUMS\): FAILED$"
-    expect "^\[$h1\] +\| .*skeleton.sys.*MISMATCH|MISMATCH.*skeleton.sys"
-    expect "^\[$h1\] staging folder kept for inspection: "
-    expect "^$h1 +FAILED +[0-9]+ +3/[0-9]+ verify checksums"
+    expect "^deploy-vm: deploying ${all% } from $WORK/dist to $hv$"
+    expect "^\[$hv\] step 3/[0-9]+: verify checksums \(kmdctl checksums SHA256SUMS\): FAILED$"
+    expect "^\[$hv\] +\| .*skeleton.sys.*MISMATCH|MISMATCH.*skeleton.sys"
+    expect "^\[$hv\] staging folder kept for inspection: "
+    expect "^$hv +FAILED +[0-9]+ +3/[0-9]+ verify checksums"
     expect_no "install driver|rollback"
-    expect_service_gone "$VM1" skeleton
+    expect_service_gone "$VM" skeleton
     ;;
 parallel)
     both_configs
@@ -268,33 +279,32 @@ echo "Domain snapshot \$5 reverted"
 EOF
     chmod +x "$WORK/bin/virsh"
     export PATH=$WORK/bin:$PATH
-    vm2=(--ssh-config "$VM2/ssh_config" --host "$h2")
-    deploy "${vm2[@]}" "${common[@]}" --dist "$DIST" --driver skeleton --libvirt-domain broken --snapshot clean
+    deploy "${vmo[@]}" "${common[@]}" --dist "$DIST" --driver skeleton --libvirt-domain broken --snapshot clean
     expect_rc 1
-    expect "^\[$h2\] step 1/[0-9]+: revert libvirt domain broken to snapshot clean: FAILED$"
-    expect "^\[$h2\] +\| error: Domain not found"
-    deploy "${vm2[@]}" "${common[@]}" --dist "$DIST" --driver skeleton --libvirt-domain win11 --snapshot clean --keep
+    expect "^\[$hv\] step 1/[0-9]+: revert libvirt domain broken to snapshot clean: FAILED$"
+    expect "^\[$hv\] +\| error: Domain not found"
+    deploy "${vmo[@]}" "${common[@]}" --dist "$DIST" --driver skeleton --libvirt-domain win11 --snapshot clean --keep
     expect_rc 0
     expect_file "$WORK/virsh.calls" "^snapshot-revert --domain win11 --snapshotname clean --running$"
-    expect "^\[$h2\] step 1/9: revert libvirt domain win11 to snapshot clean: ok$"
-    expect "^\[$h2\] step 9/9: run skeleton.exe \(smoke test\): ok \(exit 0\)$"
-    expect "^\[$h2\] --keep: skeleton left loaded, running from C:\\\\users\\\\.*\\\\kmdkit-staging\\\\"
+    expect "^\[$hv\] step 1/9: revert libvirt domain win11 to snapshot clean: ok$"
+    expect "^\[$hv\] step 9/9: run skeleton.exe \(smoke test\): ok \(exit 0\)$"
+    expect "^\[$hv\] --keep: skeleton left loaded, running from C:\\\\users\\\\.*\\\\kmdkit-staging\\\\"
     expect_no "stop skeleton|remove skeleton|remove staging"
-    st=$(vm_kmdctl "$VM2" status skeleton 2>&1)
+    st=$(vm_kmdctl "$VM" status skeleton 2>&1)
     printf '  status: %s\n' "$st"
-    if printf "%s\n" "$st" | tr -d "\r" | grep -Eq "^state +running$"; then ok "skeleton is still running on $h2"; else fail "skeleton is not running on $h2"; fi
+    if printf "%s\n" "$st" | tr -d "\r" | grep -Eq "^state +running$"; then ok "skeleton is still running on $hv"; else fail "skeleton is not running on $hv"; fi
     # A second run finds the kept service: it fails at the install and leaves that service alone.
-    deploy "${vm2[@]}" "${common[@]}" --dist "$DIST" --driver skeleton
+    deploy "${vmo[@]}" "${common[@]}" --dist "$DIST" --driver skeleton
     expect_rc 1
-    expect "^\[$h2\] step 6/11: install driver skeleton .*: FAILED$"
-    expect "^\[$h2\] +\| state +running"
-    expect "^\[$h2\] +\| \(deploy-vm: a service skeleton already exists on $h2 and this run did not make it"
+    expect "^\[$hv\] step 6/11: install driver skeleton .*: FAILED$"
+    expect "^\[$hv\] +\| state +running"
+    expect "^\[$hv\] +\| \(deploy-vm: a service skeleton already exists on $hv and this run did not make it"
     expect_no "rollback"
-    st=$(vm_kmdctl "$VM2" status skeleton 2>&1)
+    st=$(vm_kmdctl "$VM" status skeleton 2>&1)
     if printf "%s\n" "$st" | tr -d "\r" | grep -Eq "^state +running$"; then ok "the kept skeleton still runs"; else fail "the kept skeleton was touched: $st"; fi
-    vm_kmdctl "$VM2" stop skeleton >/dev/null 2>&1
-    vm_kmdctl "$VM2" remove skeleton >/dev/null 2>&1
-    expect_service_gone "$VM2" skeleton
+    vm_kmdctl "$VM" stop skeleton >/dev/null 2>&1
+    vm_kmdctl "$VM" remove skeleton >/dev/null 2>&1
+    expect_service_gone "$VM" skeleton
     ;;
 *)
     echo "check.sh: unknown case $case_name" >&2

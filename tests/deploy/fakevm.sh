@@ -3,8 +3,10 @@
 # every command under Wine's cmd.exe, in a private Wine prefix with a persistent wineserver, and
 # serves SFTP from that prefix's C:\users\<user> folder (the "home", as on Windows' OpenSSH).
 #
-#   fakevm.sh prefix PREFIX              create the Wine prefix once (reused afterwards) and save
-#                                        its registry as the "snapshot" every start reverts to
+#   fakevm.sh prefix PREFIX [COPY...]    create the Wine prefix once (reused afterwards) and save
+#                                        its registry as the "snapshot" every start reverts to;
+#                                        each COPY becomes a full copy of it (a second fake VM
+#                                        for the price of a copy, not of another wineboot)
 #   fakevm.sh start DIR PREFIX [ALIAS]   revert PREFIX to its snapshot, start its Wine session and
 #                                        sshd on a free port; writes DIR/ssh_config (Host ALIAS,
 #                                        default "fakevm": port, user, key, known_hosts)
@@ -38,14 +40,38 @@ wine_env() {
 snapshot_files=(system.reg user.reg userdef.reg)
 
 make_prefix() {
-    local prefix=$1 start f
+    local prefix=$1 copy start p
+    shift
     mkdir -p "$(dirname "$prefix")"
     exec 9>"$prefix.lock"
     flock 9
     if [ -f "$prefix/.kmdkit-snapshot/system.reg" ]; then
         echo "fakevm prefix $prefix: reused"
-        return 0
+    else
+        new_prefix "$prefix"
     fi
+    # The copies: a copy has its own wineserver (one per prefix folder) and its own registry, so
+    # two fake VMs made this way share nothing at run time. Copied only while no wineserver runs
+    # in the original (a VM left running by an aborted run is stopped first).
+    for copy in "$@"; do
+        if [ -f "$copy/.kmdkit-snapshot/system.reg" ] &&
+            cmp -s "$prefix/.kmdkit-snapshot/system.reg" "$copy/.kmdkit-snapshot/system.reg"; then
+            echo "fakevm prefix $copy: reused (a copy of $prefix)"
+            continue
+        fi
+        start=$(date +%s.%N)
+        for p in "$prefix" "$copy"; do
+            [ -d "$p" ] || continue
+            (wine_env "$p" && "$wineserver" -k >/dev/null 2>&1; timeout 30 "$wineserver" -w) || true
+        done
+        rm -rf "$copy" "$copy.tmp"
+        cp -a "$prefix" "$copy.tmp" && mv "$copy.tmp" "$copy" || die "cannot copy $prefix to $copy"
+        echo "fakevm prefix $copy: copied from $prefix in $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
+    done
+}
+
+new_prefix() {
+    local prefix=$1 start f
     rm -rf "$prefix"
     wine_env "$prefix"
     start=$(date +%s)
@@ -70,7 +96,12 @@ stop_vm() {
     if [ -f "$dir/sshd.pid" ]; then
         pid=$(cat "$dir/sshd.pid")
         if kill "$pid" 2>/dev/null; then
-            for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            # sshd is a daemon, a child of init: once it has exited it stays a zombie until init
+            # reaps it (over a second here), so "exited" means gone or state Z, not kill -0.
+            for _ in $(seq 1 100); do
+                case "$(ps -o stat= -p "$pid" 2>/dev/null)" in "" | Z*) break ;; esac
+                sleep 0.05
+            done
         fi
         rm -f "$dir/sshd.pid"
     fi
@@ -195,7 +226,10 @@ EOF
 }
 
 case "${1:-}" in
-prefix) make_prefix "${2:?PREFIX}" ;;
+prefix)
+    shift
+    make_prefix "${1:?PREFIX}" "${@:2}"
+    ;;
 start) start_vm "${2:?DIR}" "${3:?PREFIX}" "${4:-}" ;;
 stop)
     stop_vm "$(cd "${2:?DIR}" && pwd)"
@@ -207,7 +241,7 @@ ssh)
     exec ssh -F "$dir/ssh_config" "$(cat "$dir/alias")" "$*" </dev/null
     ;;
 *)
-    sed -n '2,21s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,23s/^# \{0,1\}//p' "$0" >&2
     exit 2
     ;;
 esac

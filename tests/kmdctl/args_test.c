@@ -1,6 +1,8 @@
 /* kmdctl_args_test: the pure parts of kmdctl (user/kmdctl/args.c, user/lib/parse.c) checked rule
- * by rule. Prints each failure, then "N passed, N failed"; exits 1 when any failed. */
-#include "args.h"
+ * by rule, and the table of subcommands (user/kmdctl/commands.def) row by row: the parser and
+ * --help follow each row. Prints each failure, then "N passed, N failed"; exits 1 when any
+ * failed. */
+#include "commands.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -210,6 +212,11 @@ static DWORD parse(const wchar_t *line, struct kmdctl_args *a, char *why, size_t
     return kmdctl_parse(argc, argv, a, why, why_size);
 }
 
+static int is(const struct kmdctl_args *a, const char *name)
+{
+    return a->command && strcmp(a->command->name, name) == 0;
+}
+
 static void test_command_line(void)
 {
     struct kmdctl_args a = {0};
@@ -217,7 +224,7 @@ static void test_command_line(void)
 
     /* install */
     CHECK(parse(L"install C:\\drv\\skeleton.sys", &a, why, sizeof why) == 0);
-    CHECK(a.command == KMDCTL_INSTALL && strcmp(a.command_name, "install") == 0);
+    CHECK(is(&a, "install"));
     CHECK(wcscmp(a.path, L"C:\\drv\\skeleton.sys") == 0);
     CHECK(wcscmp(a.name, L"skeleton") == 0);
     CHECK(a.start_type == SERVICE_DEMAND_START && !a.json);
@@ -248,19 +255,19 @@ static void test_command_line(void)
     CHECK(strstr(why, "'--in' does not apply to install"));
 
     /* start, stop, remove, status */
-    CHECK(parse(L"start kmdctl_skel", &a, why, sizeof why) == 0 && a.command == KMDCTL_START);
+    CHECK(parse(L"start kmdctl_skel", &a, why, sizeof why) == 0 && is(&a, "start"));
     CHECK(wcscmp(a.name, L"kmdctl_skel") == 0);
-    CHECK(parse(L"stop kmdctl_skel --json", &a, why, sizeof why) == 0 && a.command == KMDCTL_STOP);
+    CHECK(parse(L"stop kmdctl_skel --json", &a, why, sizeof why) == 0 && is(&a, "stop"));
     CHECK(a.json);
-    CHECK(parse(L"remove x", &a, why, sizeof why) == 0 && a.command == KMDCTL_REMOVE);
-    CHECK(parse(L"status x", &a, why, sizeof why) == 0 && a.command == KMDCTL_STATUS);
+    CHECK(parse(L"remove x", &a, why, sizeof why) == 0 && is(&a, "remove"));
+    CHECK(parse(L"status x", &a, why, sizeof why) == 0 && is(&a, "status"));
     CHECK(parse(L"status", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(parse(L"status a;b", &a, why, sizeof why) == ERROR_INVALID_NAME);
     CHECK(parse(L"start x --name y", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
 
     /* ioctl */
     CHECK(parse(L"ioctl KmdSkeleton 0x81002000", &a, why, sizeof why) == 0);
-    CHECK(a.command == KMDCTL_IOCTL && wcscmp(a.device, L"KmdSkeleton") == 0);
+    CHECK(is(&a, "ioctl") && wcscmp(a.device, L"KmdSkeleton") == 0);
     CHECK(a.code == 0x81002000 && a.out_size == KMDCTL_OUT_SIZE_DEFAULT && a.in == NULL);
     CHECK(parse(L"ioctl \\\\.\\KmdSkeleton 81002004 --in 6b:6d:64 --out-size 0x10", &a, why,
                 sizeof why) == 0);
@@ -285,11 +292,12 @@ static void test_command_line(void)
     CHECK(strstr(why, "ioctl needs DEVICE CODE"));
     CHECK(parse(L"ioctl a/b 1", &a, why, sizeof why) == ERROR_INVALID_NAME);
     CHECK(parse(L"ioctl D 1 --ioctl 2", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse(L"ioctl D 1", &a, why, sizeof why) == 0 && wcscmp(a.device, L"D") == 0);
 
     /* run */
     CHECK(parse(L"run Z:\\dist\\skeleton.sys --ioctl 0x81002000 --ioctl 0x8100:0x801:0:0", &a, why,
                 sizeof why) == 0);
-    CHECK(a.command == KMDCTL_RUN && wcscmp(a.name, L"skeleton") == 0);
+    CHECK(is(&a, "run") && wcscmp(a.name, L"skeleton") == 0);
     CHECK(wcscmp(a.device, L"skeleton") == 0 && a.ioctl_count == 2);
     CHECK(a.ioctls[0] == 0x81002000 && a.ioctls[1] == 0x81002004);
     CHECK(parse(L"run s.sys --name kmdctl_run --device KmdSkeleton --out-size 12", &a, why,
@@ -302,34 +310,191 @@ static void test_command_line(void)
 
     /* the rest */
     CHECK(parse(L"cert-install signing.cer", &a, why, sizeof why) == 0);
-    CHECK(a.command == KMDCTL_CERT_INSTALL && wcscmp(a.path, L"signing.cer") == 0);
-    CHECK(parse(L"testsigning", &a, why, sizeof why) == 0 && a.command == KMDCTL_TESTSIGNING);
+    CHECK(is(&a, "cert-install") && wcscmp(a.path, L"signing.cer") == 0);
+    CHECK(parse(L"testsigning", &a, why, sizeof why) == 0 && is(&a, "testsigning"));
     CHECK(parse(L"testsigning --json", &a, why, sizeof why) == 0 && a.json);
     CHECK(parse(L"testsigning on", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "testsigning takes no arguments"));
     CHECK(parse(L"checksums dist\\SHA256SUMS", &a, why, sizeof why) == 0);
-    CHECK(a.command == KMDCTL_CHECKSUMS && wcscmp(a.path, L"dist\\SHA256SUMS") == 0);
+    CHECK(is(&a, "checksums") && wcscmp(a.path, L"dist\\SHA256SUMS") == 0);
 
     /* help, unknown words, --json anywhere, -- */
-    CHECK(parse(L"--help", &a, why, sizeof why) == 0 && a.command == KMDCTL_HELP);
-    CHECK(parse(L"help", &a, why, sizeof why) == 0 && a.command == KMDCTL_HELP);
-    CHECK(parse(L"install -h", &a, why, sizeof why) == 0 && a.command == KMDCTL_HELP);
-    CHECK(parse(L"frobnicate --help", &a, why, sizeof why) == 0 && a.command == KMDCTL_HELP);
+    CHECK(parse(L"--help", &a, why, sizeof why) == 0 && is(&a, "help"));
+    CHECK(parse(L"help", &a, why, sizeof why) == 0 && is(&a, "help"));
+    CHECK(parse(L"install -h", &a, why, sizeof why) == 0 && is(&a, "help"));
+    CHECK(parse(L"frobnicate --help", &a, why, sizeof why) == 0 && is(&a, "help"));
+    CHECK(parse(L"help --frobnicate extra", &a, why, sizeof why) == 0 && is(&a, "help"));
+    CHECK(why[0] == '\0');
+    CHECK(parse(L"--json help --name=x", &a, why, sizeof why) == 0 && is(&a, "help") && a.json);
+    CHECK(parse(L"status help", &a, why, sizeof why) == 0 && wcscmp(a.name, L"help") == 0);
     CHECK(parse(L"", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "no subcommand"));
     CHECK(parse(L"frobnicate", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
-    CHECK(strstr(why, "unknown subcommand 'frobnicate'") && a.command_name == NULL);
+    CHECK(strstr(why, "unknown subcommand 'frobnicate'") && a.command == NULL);
     CHECK(parse(L"status x --frob", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "unknown option '--frob'"));
     CHECK(parse(L"status x --json=1", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "takes no value"));
     CHECK(parse(L"frobnicate --json", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS && a.json);
     CHECK(parse(L"--json status x", &a, why, sizeof why) == 0 && a.json);
-    CHECK(strcmp(a.command_name, "status") == 0);
+    CHECK(is(&a, "status"));
     CHECK(parse(L"install -- -odd.sys", &a, why, sizeof why) == 0);
     CHECK(wcscmp(a.path, L"-odd.sys") == 0 && wcscmp(a.name, L"-odd") == 0);
     CHECK(parse(L"install - ", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
 
+    kmdctl_args_free(&a);
+}
+
+/* --- the table of subcommands --------------------------------------------------------------- */
+
+#define CHECK_ROW(c, cond)                                                                         \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            passed++;                                                                              \
+        } else {                                                                                   \
+            failed++;                                                                              \
+            printf("FAIL %s:%d: row %s: %s\n", __FILE__, __LINE__, (c)->name, #cond);              \
+        }                                                                                          \
+    } while (0)
+
+/* An operand of each kind that the parser takes. */
+static const char *sample(enum kmdctl_operand kind)
+{
+    switch (kind) {
+    case KMDCTL_DRIVER_PATH:
+        return "C:\\drv\\x.sys";
+    case KMDCTL_SERVICE:
+        return "svc";
+    case KMDCTL_DEVICE:
+        return "Dev";
+    case KMDCTL_IOCTL_CODE:
+        return "0x81002000";
+    case KMDCTL_FILE:
+        return "f.txt";
+    case KMDCTL_END:
+    case KMDCTL_ANY:
+        break;
+    }
+    return "";
+}
+
+/* Parses an ASCII command line (words split at spaces). */
+static DWORD parse_ascii(const char *line, struct kmdctl_args *a, char *why, size_t why_size)
+{
+    wchar_t w[512];
+    size_t i;
+
+    for (i = 0; line[i] && i < 511; i++)
+        w[i] = (wchar_t)(unsigned char)line[i];
+    w[i] = L'\0';
+    return parse(w, a, why, why_size);
+}
+
+/* Whether `usage` shows the option `word` (followed by a space, ']' or its end). */
+static int shows_option(const char *usage, const wchar_t *word)
+{
+    char w[32];
+    size_t n = 0;
+
+    while (word[n] && n < sizeof w - 1) {
+        w[n] = (char)word[n];
+        n++;
+    }
+    w[n] = '\0';
+    for (const char *p = strstr(usage, w); p; p = strstr(p + 1, w))
+        if (p[n] == ' ' || p[n] == ']' || p[n] == '\0')
+            return 1;
+    return 0;
+}
+
+static void test_table(void)
+{
+    static char help[16384];
+    struct kmdctl_args a = {0};
+    size_t help_len = kmdctl_help_text(help, sizeof help);
+    char why[512];
+
+    CHECK(help_len > 0 && help_len < sizeof help);
+    CHECK(kmdctl_command_count >= 11 && kmdctl_find_command("help") != NULL);
+    CHECK(kmdctl_find_command("frobnicate") == NULL);
+    /* --help's lines fit in 100 columns. */
+    for (const char *p = help; *p;) {
+        size_t n = strcspn(p, "\n");
+        CHECK(n <= 100);
+        p += n + (p[n] == '\n');
+    }
+
+    for (size_t k = 0; k < kmdctl_command_count; k++) {
+        const struct kmdctl_command *c = &kmdctl_commands[k];
+        size_t name_len = strlen(c->name);
+        int operands = 0, words = 0;
+        const char *p, *end;
+        char line[512], first[512];
+
+        CHECK_ROW(c, c->name[0] && c->handler && c->section && c->usage && c->help && c->help[0]);
+        CHECK_ROW(c, kmdctl_find_command(c->name) == c); /* names are unique */
+        /* The usage: the name, one word per operand, then options in brackets. */
+        CHECK_ROW(c, strncmp(c->usage, c->name, name_len) == 0 &&
+                         (c->usage[name_len] == ' ' || c->usage[name_len] == '\0'));
+        end = strstr(c->usage, " [");
+        if (!end)
+            end = c->usage + strlen(c->usage);
+        for (p = c->usage + name_len; p < end; p++)
+            if (*p == ' ')
+                words++;
+        while (operands < KMDCTL_MAX_OPERANDS && c->operands[operands] != KMDCTL_END &&
+               c->operands[operands] != KMDCTL_ANY)
+            operands++;
+        CHECK_ROW(c, words == operands);
+        /* It shows exactly the options it accepts; --json and --help go with all of them. */
+        for (size_t o = 0; o < kmdctl_option_count; o++) {
+            unsigned flag = kmdctl_options[o].flag;
+            if (flag == KMDCTL_OPT_JSON || flag == KMDCTL_OPT_HELP)
+                continue;
+            CHECK_ROW(c, shows_option(c->usage, kmdctl_options[o].word) == !!(c->options & flag));
+        }
+        /* --help lists its usage and every help line. */
+        snprintf(line, sizeof line, "\n  %s", c->usage);
+        CHECK_ROW(c, strstr(help, line) != NULL);
+        for (p = c->help; *p;) {
+            size_t n = strcspn(p, "\n");
+            snprintf(line, sizeof line, "%.*s\n", (int)n, p);
+            CHECK_ROW(c, strstr(help, line) != NULL);
+            p += n + (p[n] == '\n');
+        }
+        if (c->operands[0] == KMDCTL_ANY)
+            continue;
+
+        /* The parser follows the row: its operands, one too few, one too many, and an option
+         * each that it does not take. */
+        snprintf(first, sizeof first, "%s", c->name);
+        for (int i = 0; i < operands; i++)
+            snprintf(first + strlen(first), sizeof first - strlen(first), " %s",
+                     sample(c->operands[i]));
+        CHECK_ROW(c, parse_ascii(first, &a, why, sizeof why) == 0 && a.command == c);
+        snprintf(line, sizeof line, "%s --json", first);
+        CHECK_ROW(c, parse_ascii(line, &a, why, sizeof why) == 0 && a.command == c && a.json);
+        snprintf(line, sizeof line, "%s extra", first);
+        CHECK_ROW(c, parse_ascii(line, &a, why, sizeof why) == ERROR_BAD_ARGUMENTS &&
+                         strstr(why, "unexpected argument 'extra'") && a.command == c);
+        if (operands > 0) {
+            CHECK_ROW(c, parse_ascii(c->name, &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+            snprintf(line, sizeof line, "%s needs ", c->name);
+            CHECK_ROW(c, strncmp(why, line, strlen(line)) == 0);
+        }
+        for (size_t o = 0; o < kmdctl_option_count; o++) {
+            const struct kmdctl_option_word *opt = &kmdctl_options[o];
+            char expect[128];
+            if (opt->flag == KMDCTL_OPT_JSON || opt->flag == KMDCTL_OPT_HELP ||
+                (c->options & opt->flag))
+                continue;
+            snprintf(line, sizeof line, "%s %ls=1", first, opt->word);
+            snprintf(expect, sizeof expect, "option '%ls' does not apply to %s", opt->word,
+                     c->name);
+            CHECK_ROW(c, parse_ascii(line, &a, why, sizeof why) == ERROR_BAD_ARGUMENTS &&
+                             strstr(why, expect));
+        }
+    }
     kmdctl_args_free(&a);
 }
 
@@ -341,6 +506,7 @@ int wmain(void)
     test_utf8();
     test_codes();
     test_command_line();
+    test_table();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

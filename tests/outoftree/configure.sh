@@ -3,6 +3,7 @@
 #   configure.sh ok|fail REGEX WORKDIR [cmake -D arguments...]
 # ok: configure and build must succeed and their output match REGEX;
 # fail: configure or build must fail and its output match REGEX (the error names the problem).
+# Environment: REJECT, a regex the output must not match; FORBID_OUTPUT, a secret never printed.
 set -uo pipefail
 want=$1 re=$2 work=$3
 shift 3
@@ -23,6 +24,7 @@ if [ "$want" = fail ] && [ $rc -eq 0 ]; then echo "FAIL: expected a failure"; ex
 # CMake wraps long messages: match against the output with all whitespace runs made one space.
 tr -s ' \n' '  ' <"$work/output.txt" >"$work/output.flat"
 if ! grep -Eq -- "$re" "$work/output.flat"; then echo "FAIL: output does not match /$re/"; exit 1; fi
+if [ -n "${REJECT:-}" ] && grep -Eq -- "$REJECT" "$work/output.flat"; then echo "FAIL: output matches /$REJECT/ but must not"; exit 1; fi
 # A secret (a password) must never be printed.
 if [ -n "${FORBID_OUTPUT:-}" ] && grep -qF -- "$FORBID_OUTPUT" "$work/output.txt"; then echo "FAIL: the output shows a secret"; exit 1; fi
 # Idiomatic driver code (pool tags, UNREFERENCED_PARAMETER, ...) must build without a warning.

@@ -2,9 +2,10 @@
 # A signing failure at build time leaves nothing in dist/: build the out-of-tree project signed
 # with a copy of a good key, break that key, rebuild, and check that the build fails and that
 # neither the old nor a partial hello.sys is left in dist/.
-#   halfsigned.sh FIXTURES WORKDIR
+#   halfsigned.sh FIXTURES WORKDIR [KMDPE]
+# KMDPE: a built kmdpe to use (KMDKIT_KMDPE) instead of building one for this project.
 set -uo pipefail
-fx=$1 work=$2
+fx=$1 work=$2 kmdpe=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 kmdkit=$(cd "$here/../.." && pwd)
 rm -rf "$work"
@@ -12,7 +13,7 @@ mkdir -p "$work/src"
 cp -r "$kmdkit/tests/outoftree/." "$work/src/"
 cp "$fx/good.crt" "$fx/good.key" "$work/"
 cmake -S "$work/src" -B "$work/build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$kmdkit/toolchain-mingw.cmake" \
-    -DKMDKIT_DIR="$kmdkit" -DKMDKIT_WINE_TESTS=OFF \
+    -DKMDKIT_DIR="$kmdkit" -DKMDKIT_WINE_TESTS=OFF ${kmdpe:+"-DKMDKIT_KMDPE=$kmdpe"} \
     -DKMDKIT_SIGN_CERT="$work/good.crt" -DKMDKIT_SIGN_KEY="$work/good.key" >"$work/configure.txt" 2>&1 ||
     { cat "$work/configure.txt"; echo "FAIL: configure"; exit 1; }
 cmake --build "$work/build" >"$work/build1.txt" 2>&1 || { cat "$work/build1.txt"; echo "FAIL: first build"; exit 1; }

@@ -1,5 +1,6 @@
 /* kmdctl's command line: see args.h. Options may come anywhere (before or after the subcommand and
- * its operands); "--opt VALUE" and "--opt=VALUE" are the same; "--" ends the options. */
+ * its operands); "--opt VALUE" and "--opt=VALUE" are the same; "--" ends the options. What a
+ * subcommand takes comes from its row (commands.def); nothing here names a subcommand. */
 #include "args.h"
 
 #include <stdarg.h>
@@ -8,61 +9,26 @@
 #include <string.h>
 #include <wchar.h>
 
-static const struct {
-    const wchar_t *word;
-    const char *name;
-    enum kmdctl_command command;
-    int operands; /* how many operands it takes; -1: any */
-    const char *operand_names;
-} commands[] = {
-    {L"help", "help", KMDCTL_HELP, -1, ""},
-    {L"install", "install", KMDCTL_INSTALL, 1, "PATH.sys"},
-    {L"start", "start", KMDCTL_START, 1, "NAME"},
-    {L"stop", "stop", KMDCTL_STOP, 1, "NAME"},
-    {L"remove", "remove", KMDCTL_REMOVE, 1, "NAME"},
-    {L"status", "status", KMDCTL_STATUS, 1, "NAME"},
-    {L"ioctl", "ioctl", KMDCTL_IOCTL, 2, "DEVICE CODE"},
-    {L"run", "run", KMDCTL_RUN, 1, "PATH.sys"},
-    {L"cert-install", "cert-install", KMDCTL_CERT_INSTALL, 1, "FILE.cer"},
-    {L"testsigning", "testsigning", KMDCTL_TESTSIGNING, 0, ""},
-    {L"checksums", "checksums", KMDCTL_CHECKSUMS, 1, "SHA256SUMS"},
+const struct kmdctl_option_word kmdctl_options[] = {
+    {L"--json", KMDCTL_OPT_JSON, 0},
+    {L"--help", KMDCTL_OPT_HELP, 0},
+    {L"-h", KMDCTL_OPT_HELP, 0},
+    {L"--name", KMDCTL_OPT_NAME, 1},
+    {L"--start", KMDCTL_OPT_START, 1},
+    {L"--in", KMDCTL_OPT_IN, 1},
+    {L"--in-file", KMDCTL_OPT_IN_FILE, 1},
+    {L"--out-size", KMDCTL_OPT_OUT_SIZE, 1},
+    {L"--out-file", KMDCTL_OPT_OUT_FILE, 1},
+    {L"--ioctl", KMDCTL_OPT_IOCTL, 1},
+    {L"--device", KMDCTL_OPT_DEVICE, 1},
 };
+const size_t kmdctl_option_count = sizeof kmdctl_options / sizeof *kmdctl_options;
 
-#define BIT(c) (1u << (c))
+/* Options every subcommand takes. */
+#define GLOBAL_OPTIONS (KMDCTL_OPT_JSON | KMDCTL_OPT_HELP)
 
-enum option_id {
-    OPT_JSON,
-    OPT_HELP,
-    OPT_NAME,
-    OPT_START,
-    OPT_IN,
-    OPT_IN_FILE,
-    OPT_OUT_SIZE,
-    OPT_OUT_FILE,
-    OPT_IOCTL,
-    OPT_DEVICE,
-};
-
-static const struct {
-    const wchar_t *word;
-    enum option_id id;
-    int takes_value;
-    unsigned commands; /* where it applies */
-} options[] = {
-    {L"--json", OPT_JSON, 0, ~0u},
-    {L"--help", OPT_HELP, 0, ~0u},
-    {L"-h", OPT_HELP, 0, ~0u},
-    {L"--name", OPT_NAME, 1, BIT(KMDCTL_INSTALL) | BIT(KMDCTL_RUN)},
-    {L"--start", OPT_START, 1, BIT(KMDCTL_INSTALL)},
-    {L"--in", OPT_IN, 1, BIT(KMDCTL_IOCTL)},
-    {L"--in-file", OPT_IN_FILE, 1, BIT(KMDCTL_IOCTL)},
-    {L"--out-size", OPT_OUT_SIZE, 1, BIT(KMDCTL_IOCTL) | BIT(KMDCTL_RUN)},
-    {L"--out-file", OPT_OUT_FILE, 1, BIT(KMDCTL_IOCTL)},
-    {L"--ioctl", OPT_IOCTL, 1, BIT(KMDCTL_RUN)},
-    {L"--device", OPT_DEVICE, 1, BIT(KMDCTL_RUN)},
-};
-
-#define COUNT(x) (sizeof(x) / sizeof *(x))
+static DWORD usage(DWORD err, char *why, size_t why_size, const char *fmt, ...)
+    __attribute__((format(__MINGW_PRINTF_FORMAT, 4, 5)));
 
 static DWORD usage(DWORD err, char *why, size_t why_size, const char *fmt, ...)
 {
@@ -80,11 +46,72 @@ static const char *u8(const wchar_t *s, char *buf, size_t size)
     return kmd_utf8(s, buf, size);
 }
 
+/* A wide command-line word against an ASCII one from the tables. */
+static int word_is(const wchar_t *w, size_t wlen, const char *ascii)
+{
+    size_t i;
+
+    for (i = 0; i < wlen && ascii[i]; i++)
+        if (w[i] != (wchar_t)(unsigned char)ascii[i])
+            return 0;
+    return i == wlen && ascii[i] == '\0';
+}
+
+const struct kmdctl_command *kmdctl_find_command(const char *name)
+{
+    for (size_t k = 0; k < kmdctl_command_count; k++)
+        if (strcmp(kmdctl_commands[k].name, name) == 0)
+            return &kmdctl_commands[k];
+    return NULL;
+}
+
+static const struct kmdctl_command *find_command_w(const wchar_t *word)
+{
+    for (size_t k = 0; k < kmdctl_command_count; k++)
+        if (word_is(word, wcslen(word), kmdctl_commands[k].name))
+            return &kmdctl_commands[k];
+    return NULL;
+}
+
+/* How many operands a row takes; -1: any number. */
+static int operand_count(const struct kmdctl_command *c)
+{
+    int n = 0;
+
+    if (c->operands[0] == KMDCTL_ANY)
+        return -1;
+    while (n < KMDCTL_MAX_OPERANDS && c->operands[n] != KMDCTL_END)
+        n++;
+    return n;
+}
+
+static int has_operand(const struct kmdctl_command *c, enum kmdctl_operand kind)
+{
+    for (int i = 0; i < KMDCTL_MAX_OPERANDS && c->operands[i] != KMDCTL_END; i++)
+        if (c->operands[i] == kind)
+            return 1;
+    return 0;
+}
+
+/* The operand words of a row's usage ("DEVICE CODE"): after the name, up to the first option. */
+static const char *operand_words(const struct kmdctl_command *c, char *buf, size_t size)
+{
+    const char *p = c->usage + strlen(c->name);
+    const char *end;
+
+    while (*p == ' ')
+        p++;
+    end = strstr(p, " [");
+    if (!end)
+        end = p + strlen(p);
+    snprintf(buf, size, "%.*s", (int)(end - p), p);
+    return buf;
+}
+
 /* An option given with its value, in command-line order. */
 struct given {
-    int option;           /* index into options[] */
+    int option;           /* index into kmdctl_options[] */
     const wchar_t *value; /* NULL for flags */
-    const wchar_t *text;  /* as typed, for messages */
 };
 
 static int ends_with_sys(const wchar_t *p)
@@ -118,19 +145,126 @@ static DWORD name_from_path(const wchar_t *path, wchar_t *name, char *why, size_
     return ERROR_SUCCESS;
 }
 
+/* A device is a bare name (KmdSkeleton) or a path that starts with \. */
+static int bad_device(const wchar_t *d)
+{
+    return d[0] == L'\0' || (d[0] != L'\\' && (wcschr(d, L'\\') || wcschr(d, L'/')));
+}
+
+/* Checks one operand of its kind and stores it. */
+static DWORD take_operand(enum kmdctl_operand kind, const wchar_t *s, struct kmdctl_args *a,
+                          char *why, size_t why_size)
+{
+    char v[300];
+    DWORD err;
+
+    switch (kind) {
+    case KMDCTL_DRIVER_PATH:
+        a->path = s;
+        if (!ends_with_sys(s))
+            return usage(ERROR_BAD_PATHNAME, why, why_size, "driver path '%s' does not end in .sys",
+                         u8(s, v, sizeof v));
+        break;
+    case KMDCTL_SERVICE:
+        err = kmd_check_service_name(s, why, why_size);
+        if (err)
+            return err;
+        wcscpy(a->name, s);
+        break;
+    case KMDCTL_DEVICE:
+        if (s[0] == L'\0')
+            return usage(ERROR_INVALID_NAME, why, why_size, "the device name is empty");
+        if (bad_device(s))
+            return usage(ERROR_INVALID_NAME, why, why_size,
+                         "device '%s' is neither a bare name (KmdSkeleton) nor a path starting "
+                         "with \\ (\\\\.\\KmdSkeleton)",
+                         u8(s, v, sizeof v));
+        a->device = s;
+        break;
+    case KMDCTL_IOCTL_CODE:
+        a->code_text = s;
+        return kmd_parse_ioctl_code(s, &a->code, why, why_size);
+    case KMDCTL_FILE:
+        a->path = s;
+        break;
+    case KMDCTL_END:
+    case KMDCTL_ANY:
+        break;
+    }
+    return ERROR_SUCCESS;
+}
+
+/* Checks one option's value and stores it; a later one overrides an earlier one. */
+static DWORD take_option(unsigned flag, const wchar_t *val, struct kmdctl_args *a, char *why,
+                         size_t why_size)
+{
+    char v[300], sub[400];
+    DWORD err = ERROR_SUCCESS;
+
+    switch (flag) {
+    case KMDCTL_OPT_NAME:
+        err = kmd_check_service_name(val, sub, sizeof sub);
+        if (err)
+            return usage(err, why, why_size, "--name: %s", sub);
+        wcscpy(a->name, val);
+        break;
+    case KMDCTL_OPT_START:
+        err = kmd_parse_start_type(val, &a->start_type, sub, sizeof sub);
+        if (err)
+            return usage(err, why, why_size, "--start: %s", sub);
+        break;
+    case KMDCTL_OPT_IN:
+        free(a->in);
+        a->in = malloc(wcslen(val) / 2 + 1);
+        if (!a->in)
+            return usage(ERROR_NOT_ENOUGH_MEMORY, why, why_size, "out of memory");
+        err = kmd_parse_hex_bytes(val, a->in, KMDCTL_BUFFER_CAP, &a->in_size, sub, sizeof sub);
+        if (err)
+            return usage(err, why, why_size, "--in: %s", sub);
+        break;
+    case KMDCTL_OPT_IN_FILE:
+        a->in_file = val;
+        break;
+    case KMDCTL_OPT_OUT_SIZE:
+        err = kmd_parse_number(val, KMDCTL_BUFFER_CAP, &a->out_size, sub, sizeof sub);
+        if (err)
+            return usage(err, why, why_size, "--out-size: %s (the cap is %d bytes, 1 MiB)", sub,
+                         KMDCTL_BUFFER_CAP);
+        break;
+    case KMDCTL_OPT_OUT_FILE:
+        a->out_file = val;
+        break;
+    case KMDCTL_OPT_IOCTL:
+        if (a->ioctl_count == KMDCTL_MAX_IOCTLS)
+            return usage(ERROR_BAD_ARGUMENTS, why, why_size, "more than %d --ioctl options",
+                         KMDCTL_MAX_IOCTLS);
+        err = kmd_parse_ioctl_code(val, &a->ioctls[a->ioctl_count], sub, sizeof sub);
+        if (err)
+            return usage(err, why, why_size, "--ioctl: %s", sub);
+        a->ioctl_count++;
+        break;
+    case KMDCTL_OPT_DEVICE:
+        if (bad_device(val))
+            return usage(ERROR_INVALID_NAME, why, why_size,
+                         "--device '%s' is neither a bare name nor a path starting with \\",
+                         u8(val, v, sizeof v));
+        a->device = val;
+        break;
+    }
+    return err;
+}
+
 DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, size_t why_size)
 {
+    const struct kmdctl_command *c;
     struct given *given;
     const wchar_t **operands;
     size_t ngiven = 0, noperands = 0;
-    int help = 0, no_more_options = 0;
+    int help = 0, no_more_options = 0, want;
     DWORD err = ERROR_SUCCESS;
-    char v[300], sub[400];
-    int ci = -1;
+    char v[300], words[200];
 
     memset(a, 0, sizeof *a);
-    a->command = KMDCTL_HELP;
-    a->command_name = NULL;
     a->start_type = SERVICE_DEMAND_START;
     a->out_size = KMDCTL_OUT_SIZE_DEFAULT;
     if (why && why_size)
@@ -161,8 +295,9 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
         }
         eq = wcschr(arg, L'=');
         len = eq ? (size_t)(eq - arg) : wcslen(arg);
-        for (size_t k = 0; k < COUNT(options); k++)
-            if (wcslen(options[k].word) == len && wcsncmp(arg, options[k].word, len) == 0)
+        for (size_t k = 0; k < kmdctl_option_count; k++)
+            if (wcslen(kmdctl_options[k].word) == len &&
+                wcsncmp(arg, kmdctl_options[k].word, len) == 0)
                 o = (int)k;
         if (o < 0) {
             if (!err)
@@ -171,8 +306,7 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
             continue;
         }
         given[ngiven].option = o;
-        given[ngiven].text = arg;
-        if (options[o].takes_value) {
+        if (kmdctl_options[o].takes_value) {
             if (eq) {
                 given[ngiven].value = eq + 1;
             } else if (i + 1 < argc) {
@@ -189,32 +323,25 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
                             (int)len, u8(arg, v, sizeof v));
             continue;
         }
-        if (options[o].id == OPT_JSON)
+        if (kmdctl_options[o].flag == KMDCTL_OPT_JSON)
             a->json = 1;
-        else if (options[o].id == OPT_HELP)
+        else if (kmdctl_options[o].flag == KMDCTL_OPT_HELP)
             help = 1;
         ngiven++;
     }
 
-    /* The subcommand. */
+    /* The subcommand: the first operand. */
     if (noperands > 0) {
-        for (size_t k = 0; k < COUNT(commands); k++)
-            if (wcscmp(operands[0], commands[k].word) == 0)
-                ci = (int)k;
-        if (ci < 0) {
-            if (!help && !err)
-                err = usage(ERROR_BAD_ARGUMENTS, why, why_size,
-                            "unknown subcommand '%s' (see kmdctl --help)",
-                            u8(operands[0], v, sizeof v));
-        } else {
-            a->command = commands[ci].command;
-            a->command_name = commands[ci].name;
-        }
+        a->command = find_command_w(operands[0]);
+        if (!a->command && !help && !err)
+            err =
+                usage(ERROR_BAD_ARGUMENTS, why, why_size,
+                      "unknown subcommand '%s' (see kmdctl --help)", u8(operands[0], v, sizeof v));
     }
-    if (help) {
-        /* --help anywhere wins over everything else, even over mistakes elsewhere. */
-        a->command = KMDCTL_HELP;
-        a->command_name = "help";
+    /* --help anywhere, or the subcommand help, wins over everything else, even over mistakes
+     * elsewhere on the line. */
+    if (help || (a->command && a->command == kmdctl_find_command("help"))) {
+        a->command = kmdctl_find_command("help");
         err = ERROR_SUCCESS;
         if (why && why_size)
             why[0] = '\0';
@@ -226,156 +353,53 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
         err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "no subcommand given (see kmdctl --help)");
         goto done;
     }
-    if (a->command == KMDCTL_HELP)
-        goto done;
+    c = a->command;
 
-    /* Operands. */
-    if ((int)noperands - 1 < commands[ci].operands) {
-        err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "%s needs %s (see kmdctl --help)",
-                    a->command_name, commands[ci].operand_names);
+    /* Operands, by the kinds the row lists. */
+    want = operand_count(c);
+    if (want >= 0 && (int)noperands - 1 < want) {
+        err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "%s needs %s (see kmdctl --help)", c->name,
+                    operand_words(c, words, sizeof words));
         goto done;
     }
-    if ((int)noperands - 1 > commands[ci].operands) {
+    if (want >= 0 && (int)noperands - 1 > want) {
         err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "unexpected argument '%s': %s takes %s%s",
-                    u8(operands[commands[ci].operands + 1], v, sizeof v), a->command_name,
-                    commands[ci].operands ? "only " : "no arguments", commands[ci].operand_names);
+                    u8(operands[want + 1], v, sizeof v), c->name, want ? "only " : "no arguments",
+                    want ? operand_words(c, words, sizeof words) : "");
         goto done;
     }
-    switch (a->command) {
-    case KMDCTL_INSTALL:
-    case KMDCTL_RUN:
-        a->path = operands[1];
-        if (!ends_with_sys(a->path)) {
-            err = usage(ERROR_BAD_PATHNAME, why, why_size, "driver path '%s' does not end in .sys",
-                        u8(a->path, v, sizeof v));
-            goto done;
-        }
-        break;
-    case KMDCTL_START:
-    case KMDCTL_STOP:
-    case KMDCTL_REMOVE:
-    case KMDCTL_STATUS:
-        err = kmd_check_service_name(operands[1], why, why_size);
+    for (int i = 0; i < want; i++) {
+        err = take_operand(c->operands[i], operands[i + 1], a, why, why_size);
         if (err)
             goto done;
-        wcscpy(a->name, operands[1]);
-        break;
-    case KMDCTL_IOCTL:
-        a->device = operands[1];
-        if (a->device[0] == L'\0') {
-            err = usage(ERROR_INVALID_NAME, why, why_size, "the device name is empty");
-            goto done;
-        }
-        if (a->device[0] != L'\\' && (wcschr(a->device, L'\\') || wcschr(a->device, L'/'))) {
-            err = usage(ERROR_INVALID_NAME, why, why_size,
-                        "device '%s' is neither a bare name (KmdSkeleton) nor a path starting "
-                        "with \\ (\\\\.\\KmdSkeleton)",
-                        u8(a->device, v, sizeof v));
-            goto done;
-        }
-        a->code_text = operands[2];
-        err = kmd_parse_ioctl_code(operands[2], &a->code, why, why_size);
-        if (err)
-            goto done;
-        break;
-    case KMDCTL_CERT_INSTALL:
-    case KMDCTL_CHECKSUMS:
-        a->path = operands[1];
-        break;
-    default:
-        break;
     }
 
-    /* Options, in the order given; a later one overrides an earlier one. */
+    /* Options, in the order given, if the row accepts them. */
     for (size_t g = 0; g < ngiven; g++) {
-        int o = given[g].option;
-        const wchar_t *val = given[g].value;
+        const struct kmdctl_option_word *o = &kmdctl_options[given[g].option];
 
-        if (!(options[o].commands & BIT(a->command))) {
+        if (!(o->flag & (c->options | GLOBAL_OPTIONS))) {
             err = usage(ERROR_BAD_ARGUMENTS, why, why_size,
                         "option '%s' does not apply to %s (see kmdctl --help)",
-                        u8(options[o].word, v, sizeof v), a->command_name);
+                        u8(o->word, v, sizeof v), c->name);
             goto done;
         }
-        switch (options[o].id) {
-        case OPT_NAME:
-            err = kmd_check_service_name(val, sub, sizeof sub);
-            if (err) {
-                usage(err, why, why_size, "--name: %s", sub);
-                goto done;
-            }
-            wcscpy(a->name, val);
-            break;
-        case OPT_START:
-            err = kmd_parse_start_type(val, &a->start_type, sub, sizeof sub);
-            if (err) {
-                usage(err, why, why_size, "--start: %s", sub);
-                goto done;
-            }
-            break;
-        case OPT_IN:
-            free(a->in);
-            a->in = malloc(wcslen(val) / 2 + 1);
-            if (!a->in) {
-                err = usage(ERROR_NOT_ENOUGH_MEMORY, why, why_size, "out of memory");
-                goto done;
-            }
-            err = kmd_parse_hex_bytes(val, a->in, KMDCTL_BUFFER_CAP, &a->in_size, sub, sizeof sub);
-            if (err) {
-                usage(err, why, why_size, "--in: %s", sub);
-                goto done;
-            }
-            break;
-        case OPT_IN_FILE:
-            a->in_file = val;
-            break;
-        case OPT_OUT_SIZE:
-            err = kmd_parse_number(val, KMDCTL_BUFFER_CAP, &a->out_size, sub, sizeof sub);
-            if (err) {
-                usage(err, why, why_size, "--out-size: %s (the cap is %d bytes, 1 MiB)", sub,
-                      KMDCTL_BUFFER_CAP);
-                goto done;
-            }
-            break;
-        case OPT_OUT_FILE:
-            a->out_file = val;
-            break;
-        case OPT_IOCTL:
-            if (a->ioctl_count == KMDCTL_MAX_IOCTLS) {
-                err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "more than %d --ioctl options",
-                            KMDCTL_MAX_IOCTLS);
-                goto done;
-            }
-            err = kmd_parse_ioctl_code(val, &a->ioctls[a->ioctl_count], sub, sizeof sub);
-            if (err) {
-                usage(err, why, why_size, "--ioctl: %s", sub);
-                goto done;
-            }
-            a->ioctl_count++;
-            break;
-        case OPT_DEVICE:
-            if (val[0] == L'\0' || (val[0] != L'\\' && (wcschr(val, L'\\') || wcschr(val, L'/')))) {
-                err = usage(ERROR_INVALID_NAME, why, why_size,
-                            "--device '%s' is neither a bare name nor a path starting with \\",
-                            u8(val, v, sizeof v));
-                goto done;
-            }
-            a->device = val;
-            break;
-        default:
-            break;
-        }
+        err = take_option(o->flag, given[g].value, a, why, why_size);
+        if (err)
+            goto done;
     }
+
+    /* Rules between operands and options, for whichever rows they concern. */
     if (a->in && a->in_file) {
         err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "--in and --in-file exclude each other");
         goto done;
     }
-    if ((a->command == KMDCTL_INSTALL || a->command == KMDCTL_RUN) && a->name[0] == L'\0') {
+    if (has_operand(c, KMDCTL_DRIVER_PATH) && a->name[0] == L'\0') {
         err = name_from_path(a->path, a->name, why, why_size);
         if (err)
             goto done;
     }
-    if (a->command == KMDCTL_RUN && !a->device)
+    if ((c->options & KMDCTL_OPT_DEVICE) && !a->device)
         a->device = a->name;
 
 done:

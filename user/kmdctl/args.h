@@ -1,5 +1,6 @@
-/* kmdctl's command line: subcommand, operands and options, checked before anything touches the
- * system. Pure C (no system calls), unit-tested by tests/kmdctl/args_test.c. */
+/* kmdctl's command line: the subcommand (a row of commands.def), its operands and options, checked
+ * before anything touches the system. Pure C (no system calls), unit-tested by
+ * tests/kmdctl/args_test.c. */
 #ifndef KMDCTL_ARGS_H
 #define KMDCTL_ARGS_H
 
@@ -9,26 +10,65 @@
 #define KMDCTL_BUFFER_CAP 1048576   /* 1 MiB: the cap of --out-size, --in and --in-file */
 #define KMDCTL_MAX_IOCTLS 32        /* --ioctl given to run at most this often */
 #define KMDCTL_STOP_TIMEOUT_MS 10000
+#define KMDCTL_MAX_OPERANDS 3
 
-enum kmdctl_command {
-    KMDCTL_HELP,
-    KMDCTL_INSTALL,
-    KMDCTL_START,
-    KMDCTL_STOP,
-    KMDCTL_REMOVE,
-    KMDCTL_STATUS,
-    KMDCTL_IOCTL,
-    KMDCTL_RUN,
-    KMDCTL_CERT_INSTALL,
-    KMDCTL_TESTSIGNING,
-    KMDCTL_CHECKSUMS,
+/* What an operand is: args.c checks it and stores it in struct kmdctl_args. */
+enum kmdctl_operand {
+    KMDCTL_END,         /* no more operands */
+    KMDCTL_DRIVER_PATH, /* a path ending in .sys: path, and the service name when no --name */
+    KMDCTL_SERVICE,     /* a service name: name */
+    KMDCTL_DEVICE,      /* a bare device name or a path starting with \: device */
+    KMDCTL_IOCTL_CODE,  /* hex or TYPE:FUNCTION:METHOD:ACCESS: code, code_text */
+    KMDCTL_FILE,        /* any file: path */
+    KMDCTL_ANY,         /* any number of words, ignored (help) */
 };
 
+/* Options, as flags: a row lists those it accepts. --json and --help go with every subcommand. */
+enum kmdctl_option {
+    KMDCTL_OPT_NAME = 1u << 0,     /* --name N */
+    KMDCTL_OPT_START = 1u << 1,    /* --start demand|auto|system */
+    KMDCTL_OPT_IN = 1u << 2,       /* --in HEX */
+    KMDCTL_OPT_IN_FILE = 1u << 3,  /* --in-file F */
+    KMDCTL_OPT_OUT_SIZE = 1u << 4, /* --out-size N */
+    KMDCTL_OPT_OUT_FILE = 1u << 5, /* --out-file F */
+    KMDCTL_OPT_IOCTL = 1u << 6,    /* --ioctl CODE, repeatable */
+    KMDCTL_OPT_DEVICE = 1u << 7,   /* --device D; default: the service name */
+    KMDCTL_OPT_JSON = 1u << 8,     /* --json */
+    KMDCTL_OPT_HELP = 1u << 9,     /* --help, -h */
+};
+
+struct kmdctl_option_word {
+    const wchar_t *word; /* L"--name" */
+    unsigned flag;       /* KMDCTL_OPT_* */
+    int takes_value;
+};
+extern const struct kmdctl_option_word kmdctl_options[];
+extern const size_t kmdctl_option_count;
+
+struct kmdctl_args;
+
+/* One subcommand: a row of commands.def. */
+struct kmdctl_command {
+    const char *name;                            /* the word on the command line; JSON "command" */
+    int (*handler)(const struct kmdctl_args *a); /* does it; returns the exit code */
+    enum kmdctl_operand operands[KMDCTL_MAX_OPERANDS + 1]; /* in order, KMDCTL_END after them */
+    unsigned options;                                      /* the KMDCTL_OPT_* it accepts */
+    const char *section;                                   /* --help lists it under this heading */
+    /* "install PATH.sys [--name N] ...": the name, one word per operand (messages use them),
+     * then the options in brackets. */
+    const char *usage;
+    const char *help; /* what --help says under the usage: lines separated by '\n' */
+};
+extern const struct kmdctl_command kmdctl_commands[];
+extern const size_t kmdctl_command_count;
+
+/* The row called `name` (ASCII), or NULL. */
+const struct kmdctl_command *kmdctl_find_command(const char *name);
+
 struct kmdctl_args {
-    enum kmdctl_command command;
-    const char *command_name; /* "install", ...; "help" */
-    int json;                 /* --json */
-    const wchar_t *path;      /* install, run: PATH.sys; cert-install, checksums: FILE */
+    const struct kmdctl_command *command; /* NULL when none or an unknown one was given */
+    int json;                             /* --json */
+    const wchar_t *path; /* install, run: PATH.sys; cert-install, checksums: FILE */
     wchar_t name[KMD_SERVICE_NAME_MAX + 1]; /* the service: operand, --name or from PATH */
     const wchar_t *device;                  /* ioctl: DEVICE; run: --device (default: name) */
     DWORD start_type;                       /* install: --start (default demand) */
@@ -43,10 +83,11 @@ struct kmdctl_args {
     size_t ioctl_count;
 };
 
-/* Parses argv[1..argc-1]. Returns 0, or a Win32 error (ERROR_BAD_ARGUMENTS, ERROR_INVALID_NAME,
- * ERROR_INVALID_DATA, ...) with `why` (UTF-8) naming the problem and the offending value; kmdctl
- * exits with 2 then. `a->json` and `a->command_name` are set as far as they were seen, so even a
- * usage error can be answered in JSON. */
+/* Parses argv[1..argc-1] by the row of the subcommand it names. Returns 0, or a Win32 error
+ * (ERROR_BAD_ARGUMENTS, ERROR_INVALID_NAME, ERROR_INVALID_DATA, ...) with `why` (UTF-8) naming the
+ * problem and the offending value; kmdctl exits with 2 then. `a->json` and `a->command` are set
+ * as far as they were seen, so even a usage error can be answered in JSON. --help, -h or the
+ * subcommand help selects the help row, whatever else the line holds. */
 DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, size_t why_size);
 void kmdctl_args_free(struct kmdctl_args *a);
 

@@ -123,13 +123,14 @@ int cmd_checksums(const struct kmdctl_args *a)
             result = "MISSING";
             missing++;
         } else if (err) {
-            char msg[512];
-            if (status)
-                kmd_format_ntstatus(status, msg, sizeof msg);
-            else
-                kmd_format_error(err, msg, sizeof msg);
-            rc = out_fail(err == ERROR_NOT_SUPPORTED ? KMDCTL_EXIT_FAILED : -1, err,
-                          "cannot hash '%s': %s", u8(full), msg);
+            /* out_fail appends the Win32 error; only bcrypt's NTSTATUS needs saying here. */
+            if (status) {
+                char msg[512];
+                rc = out_fail(KMDCTL_EXIT_FAILED, err, "cannot hash '%s': bcrypt: %s", u8(full),
+                              kmd_format_ntstatus(status, msg, sizeof msg));
+            } else {
+                rc = out_fail(-1, err, "cannot hash '%s'", u8(full));
+            }
             result = "ERROR";
         } else {
             for (int i = 0; i < 32; i++)

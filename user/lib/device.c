@@ -1,6 +1,7 @@
 /* Opening devices and sending IOCTLs. */
 #include <kmdkit/user.h>
 
+#include <stdlib.h>
 #include <wchar.h>
 
 DWORD kmd_device_open(const wchar_t *name, HANDLE *device)
@@ -27,6 +28,19 @@ DWORD kmd_device_open(const wchar_t *name, HANDLE *device)
         return GetLastError();
     *device = h;
     return ERROR_SUCCESS;
+}
+
+HANDLE kmd_open_device_or_exit(const char *prog, const wchar_t *name)
+{
+    HANDLE h;
+    DWORD err = kmd_device_open(name, &h);
+
+    if (err) {
+        fprintf(stderr, "%s: cannot open %s%ls: %s\n", prog, name[0] == L'\\' ? "" : "\\\\.\\",
+                name, kmd_error_text(err));
+        exit(KMD_EXIT_NO_DEVICE);
+    }
+    return h;
 }
 
 DWORD kmd_ioctl(HANDLE device, DWORD code, const void *in, DWORD in_size, void *out, DWORD out_size,
@@ -58,4 +72,18 @@ void kmd_hexdump(FILE *f, const void *data, size_t size)
             fputc(p[off + i] >= 0x20 && p[off + i] < 0x7f ? p[off + i] : '.', f);
         fputc('\n', f);
     }
+}
+
+DWORD kmd_ioctl_full(HANDLE device, const char *what, DWORD code, const void *in, DWORD in_size,
+                     void *out, DWORD out_size)
+{
+    DWORD got = 0;
+    DWORD err = kmd_ioctl(device, code, in, in_size, out, out_size, &got);
+
+    if (err == 0 && got != out_size) {
+        printf("%s: wrong answer: %lu bytes (expected %lu)\n", what, (unsigned long)got,
+               (unsigned long)out_size);
+        return ERROR_INVALID_DATA;
+    }
+    return err;
 }

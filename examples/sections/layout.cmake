@@ -1,0 +1,57 @@
+# sections.layout: `cmake -DKMDPE=<kmdpe> -DDRIVER=<sections.sys> -P layout.cmake` checks the
+# built image's section flags with `kmdpe info --json`: INIT discardable and not NOT_PAGED;
+# PAGE, PAGEDATA, PAGECONS (PAGECONST cut to 8 characters) pageable; .text, .data, .rdata, .bss
+# NOT_PAGED (an image linked by lld has no .bss: lld merges it into .data, as link.exe does). It
+# prints the last line only when every rule holds.
+execute_process(COMMAND "${KMDPE}" info --json "${DRIVER}" OUTPUT_VARIABLE json RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "kmdpe info --json ${DRIVER} failed (${rc})")
+endif()
+# name -> "FLAG;FLAG;..."
+string(JSON count LENGTH "${json}" sections)
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+    string(JSON name GET "${json}" sections ${i} name)
+    string(JSON nflags LENGTH "${json}" sections ${i} flags)
+    set(flags)
+    if(nflags GREATER 0)
+        math(EXPR lastflag "${nflags} - 1")
+        foreach(j RANGE ${lastflag})
+            string(JSON flag GET "${json}" sections ${i} flags ${j})
+            list(APPEND flags ${flag})
+        endforeach()
+    endif()
+    set(flags_${name} "${flags}")
+    set(have_${name} TRUE)
+endforeach()
+set(problems)
+# Section name -> what it must have (+FLAG) and must not have (-FLAG).
+foreach(rule "INIT|+DISCARDABLE|-NOT_PAGED" "PAGE|-NOT_PAGED|-DISCARDABLE"
+             "PAGEDATA|-NOT_PAGED|-DISCARDABLE" "PAGECONS|-NOT_PAGED|-DISCARDABLE"
+             ".text|+NOT_PAGED|-DISCARDABLE" ".data|+NOT_PAGED|-DISCARDABLE"
+             ".rdata|+NOT_PAGED|-DISCARDABLE" ".bss|+NOT_PAGED|-DISCARDABLE")
+    string(REPLACE "|" ";" rule "${rule}")
+    list(POP_FRONT rule name)
+    if(name STREQUAL ".bss" AND NOT have_${name} AND have_.data)
+        message(".bss: none, merged into .data by the linker")
+        continue()
+    endif()
+    if(NOT have_${name})
+        list(APPEND problems "no section ${name}")
+        continue()
+    endif()
+    foreach(want IN LISTS rule)
+        string(SUBSTRING "${want}" 1 -1 flag)
+        list(FIND flags_${name} ${flag} at)
+        if(want MATCHES "^\\+" AND at EQUAL -1)
+            list(APPEND problems "${name} lacks ${flag}")
+        elseif(want MATCHES "^-" AND NOT at EQUAL -1)
+            list(APPEND problems "${name} has ${flag}")
+        endif()
+    endforeach()
+    message("${name}: ${flags_${name}}")
+endforeach()
+if(problems)
+    message(FATAL_ERROR "sections.sys: ${problems}")
+endif()
+message("layout: INIT discardable; PAGE, PAGEDATA, PAGECONS pageable; .text, .data, .rdata, .bss not paged")
