@@ -165,18 +165,21 @@ prefix)
     echo "wine prefix $WINEPREFIX: created in $(($(date +%s) - start)) s"
     ;;
 session-start)
+    # -p keeps the server (and so the loaded drivers) alive between the tests of this run. The
+    # server of an earlier run (session-stop does not wait for it) is ended first, before the log
+    # is rotated. It can outlive "wineserver -k; wineserver -w" for a moment, and -p then fails
+    # (exit 2: one is running): kill and wait again, a few times, and say so.
+    "$wineserver" -k >/dev/null 2>&1
+    timeout 30 "$wineserver" -w
     [ -f "$KMDKIT_WINE_LOG" ] && mv -f "$KMDKIT_WINE_LOG" "$KMDKIT_WINE_LOG.prev"
     : >"$KMDKIT_WINE_LOG"
-    # -p keeps the server (and so the loaded drivers) alive between the tests of this run. A server
-    # left by an earlier run can outlive "wineserver -k; wineserver -w" for a moment, and -p then
-    # fails (exit 2: one is running): kill and wait again, a few times, and say so.
     for try in 1 2 3 4 5; do
-        "$wineserver" -k >/dev/null 2>&1
-        timeout 30 "$wineserver" -w
         "$wineserver" -p </dev/null >/dev/null 2>&1 && break
         [ $try = 5 ] && die "wineserver -p failed 5 times: a server for $WINEPREFIX will not go away"
         echo "wineserver -p failed (try $try): an earlier server is still running; killing it again"
         sleep 0.5
+        "$wineserver" -k >/dev/null 2>&1
+        timeout 30 "$wineserver" -w
     done
     # The first process of the session starts services.exe and winedevice.exe; they inherit its
     # stderr and WINEDEBUG, which is how DbgPrint (warn+debugstr) reaches the log.
@@ -186,8 +189,9 @@ session-start)
     echo "wine session up: prefix $WINEPREFIX, driver log $KMDKIT_WINE_LOG"
     ;;
 session-stop)
-    "$wineserver" -k >/dev/null 2>&1
-    timeout 30 "$wineserver" -w
+    # Ends the server and every process of the session. That takes most of a second, spent
+    # waiting: it goes on in the background, and the next session-start waits for it.
+    setsid "$wineserver" -k </dev/null >/dev/null 2>&1 &
     echo "wine session stopped; driver log kept at $KMDKIT_WINE_LOG"
     ;;
 load | load-fails)
