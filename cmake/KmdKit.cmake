@@ -40,10 +40,12 @@ endif()
 
 # --- flags ----------------------------------------------------------------------------------------
 # Paths of the source and build trees never reach a binary.
-# GCC applies the last matching map, so the most specific folder comes last.
+# GCC applies the last matching map, so the most specific folder comes last. The build folder is
+# mapped without a trailing slash: it is also the compile directory that debug information
+# records (DW_AT_comp_dir), which a "folder/" map would not match.
 set(_kmd_repro_flags
     "-ffile-prefix-map=${KMDKIT_ROOT}/=kmdkit/" "-ffile-prefix-map=${CMAKE_SOURCE_DIR}/="
-    "-ffile-prefix-map=${CMAKE_BINARY_DIR}/=build/")
+    "-ffile-prefix-map=${CMAKE_BINARY_DIR}=build")
 set(_kmd_warning_flags -Wall -Wextra)
 
 if(KMDKIT_ARCH STREQUAL "x64")
