@@ -1,4 +1,4 @@
-/* The contract between kernel/skeleton (the driver) and user/skeleton (its client).
+/* The contract between the skeleton driver (driver.c) and its client (client.c).
  * Written once, compiled into both. */
 #ifndef KMDKIT_SKELETON_IOCTL_H
 #define KMDKIT_SKELETON_IOCTL_H

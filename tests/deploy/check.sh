@@ -313,6 +313,12 @@ EOF
 esac
 
 if [ "$failures" -gt 0 ]; then
+    # What deploy-vm logged per host says why (a step's full output), so show its end.
+    for log in "$WORK"/logs/*.log; do
+        [ -f "$log" ] || continue
+        echo "check: the last lines of $log:"
+        tail -n 25 "$log" | sed 's/^/  | /'
+    done
     echo "check: $case_name: $failures check(s) FAILED"
     exit 1
 fi

@@ -24,4 +24,9 @@ case "$cmd" in
     ;;
 esac
 cd "$HOME_DIR" || exit 1
+# Address randomisation off, as in cmake/kmdkit-wine.sh: Debian's wine64 has no preloader, and a
+# process (cmd.exe and the programs it starts inherit this) could otherwise fail to start.
+if setarch "$(uname -m)" -R true 2>/dev/null; then
+    exec setarch "$(uname -m)" -R "$WINE" cmd /c "$cmd"
+fi
 exec "$WINE" cmd /c "$cmd"

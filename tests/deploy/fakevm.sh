@@ -25,6 +25,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 wine=${KMDKIT_WINE:-/usr/lib/wine/wine64}
 wineserver=$(dirname "$wine")/wineserver
+# Wine processes start with address randomisation off (see cmake/kmdkit-wine.sh: no preloader).
+norand=()
+if setarch "$(uname -m)" -R true 2>/dev/null; then norand=(setarch "$(uname -m)" -R); fi
 sshd=/usr/sbin/sshd
 sftp_server=/usr/lib/openssh/sftp-server
 user=$(id -un)
@@ -75,7 +78,7 @@ new_prefix() {
     rm -rf "$prefix"
     wine_env "$prefix"
     start=$(date +%s)
-    timeout 300 "$wine" wineboot -i </dev/null >"$prefix.wineboot.log" 2>&1 ||
+    timeout 300 "${norand[@]}" "$wine" wineboot -i </dev/null >"$prefix.wineboot.log" 2>&1 ||
         { cat "$prefix.wineboot.log" >&2; die "wineboot -i failed for $prefix"; }
     timeout 60 "$wineserver" -w
     [ -d "$prefix/drive_c/users/$user" ] || die "wineboot made no $prefix/drive_c/users/$user"
@@ -150,7 +153,7 @@ start_vm() {
     # commands; services.exe and winedevice.exe inherit the first process's stderr (DbgPrint).
     "$wineserver" -p </dev/null >/dev/null 2>&1 || die "wineserver -p failed for $prefix"
     : >"$dir/driver.log"
-    (cd "$home" && WINEDEBUG=-all,warn+debugstr,err+all timeout 120 "$wine" cmd /c echo fakevm-session-up \
+    (cd "$home" && WINEDEBUG=-all,warn+debugstr,err+all timeout 120 "${norand[@]}" "$wine" cmd /c echo fakevm-session-up \
         </dev/null >"$dir/session.out" 2>>"$dir/driver.log") || true
     grep -q fakevm-session-up "$dir/session.out" || die "the Wine session did not start (see $dir/driver.log)"
 

@@ -5,7 +5,7 @@
 # verbose line (KmdLogVerbose: debug build only) must be absent in release and present in debug.
 set -uo pipefail
 script=$1 client=$2 config=$3
-"$KMDKIT_WINE" "$client" run log || exit 1
+bash "$script" run -- "$client" run log || exit 1
 bash "$script" expect-log "klibtest: log check: error line 42 wide counted-string end" || exit 1
 if grep -q "klibtest: log check: verbose line" "$KMDKIT_WINE_LOG"; then
     verbose=present
