@@ -9,7 +9,9 @@ rm -rf "$out"
 mkdir -p "$out"
 cp "$dist/SHA256SUMS" "$out/"
 while read -r _ name; do
-    cp "$dist/${name#\*}" "$out/"
+    name=${name#\*}
+    mkdir -p "$out/$(dirname "$name")" # symbols/... in clang trees
+    cp "$dist/$name" "$out/$name"
 done <"$dist/SHA256SUMS"
 # Flip the lowest bit of the byte at offset 64 of skeleton.sys.
 byte=$(od -An -tu1 -j64 -N1 "$out/skeleton.sys" | tr -d ' ')

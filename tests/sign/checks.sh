@@ -70,8 +70,9 @@ key)
 sums)
     dist=$2
     (cd "$dist" && sha256sum --strict -c SHA256SUMS) || fail "SHA256SUMS does not match"
-    listed=$(awk '{print $2}' "$dist/SHA256SUMS" | sort)
-    present=$(cd "$dist" && ls -1 | grep -v '^SHA256SUMS$' | sort)
+    # Every file below dist/ (clang trees add symbols/<name>.pdb/<id>/<name>.pdb).
+    listed=$(awk '{print $2}' "$dist/SHA256SUMS" | LC_ALL=C sort)
+    present=$(cd "$dist" && find . -type f ! -path ./SHA256SUMS -printf '%P\n' | LC_ALL=C sort)
     [ "$listed" = "$present" ] || fail "SHA256SUMS lists [$listed] but dist has [$present]"
     echo "PASS: SHA256SUMS covers and matches all $(wc -l <"$dist/SHA256SUMS") files"
     ;;
