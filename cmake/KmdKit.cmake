@@ -2,8 +2,8 @@
 #
 #   list(APPEND CMAKE_MODULE_PATH <kmdkit>/cmake)
 #   include(KmdKit)
-#   kmd_add_driver(mydrv SOURCES mydrv.c [LIBRARIES ...] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_DIST])
-#   kmd_add_client(mycli SOURCES mycli.c [LIBRARIES ...] [OUTPUT_NAME <file>] [SIGN] [WMAIN] [NO_DIST])
+#   kmd_add_driver(mydrv SOURCES mydrv.c [LIBRARIES ...] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_DIST] [WDK])
+#   kmd_add_client(mycli SOURCES mycli.c [LIBRARIES ...] [OUTPUT_NAME <file>] [SIGN] [WMAIN] [NO_DIST] [WDK])
 #   kmd_add_kernel_library(mylib SOURCES ...)  /  kmd_add_user_library(mylib SOURCES ...)
 #   kmd_wine_load(), kmd_wine_load_fails(), kmd_wine_test(), kmd_wine_cases(): KmdKitWine.cmake
 #
@@ -165,6 +165,15 @@ elseif(NOT CMAKE_C_COMPILER_ID STREQUAL "GNU")
                         "${CMAKE_C_COMPILER}: configure a new build folder")
 endif()
 
+# Structured exception handling (__try/__except/__finally) exists only with clang for x64. Elsewhere
+# every target force-includes kmdkit/seh_unavailable.h, which turns a __try into one clear error
+# naming the clang preset (GCC would print a cascade, clang for x86 an assembler failure).
+if(KMDKIT_COMPILER STREQUAL "clang" AND KMDKIT_ARCH STREQUAL "x64")
+    set(KMDKIT_HAS_SEH TRUE)
+else()
+    set(KMDKIT_HAS_SEH FALSE)
+endif()
+
 # _kmd_pdb(<target>): with clang, the target's symbols go to <target>.pdb in its build folder
 # (named after the target, unique, unlike an output name a driver and its client share), and the
 # image's CodeView entry names it by bare file name (-pdbaltpath:%_PDB%). Byte-identical across
@@ -255,6 +264,9 @@ function(_kmd_apply_settings name kind)
     endif()
     target_compile_definitions(${name} ${scope} ${defines})
     target_compile_options(${name} PRIVATE ${options})
+    if(NOT KMDKIT_HAS_SEH)
+        target_compile_options(${name} PRIVATE "SHELL:-include \"${KMDKIT_ROOT}/headers/kmdkit/seh_unavailable.h\"")
+    endif()
     if(kind MATCHES "^(driver|kernel-library)$")
         target_include_directories(${name} SYSTEM ${scope} "${CMAKE_FIND_ROOT_PATH}/include/ddk")
     endif()
@@ -271,7 +283,7 @@ function(_kmd_apply_settings name kind)
 endfunction()
 
 # --- kmd_add_driver -------------------------------------------------------------------------------
-# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_DIST])
+# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_DIST] [WDK])
 #   Builds <name>.sys (native subsystem, relocatable, NX, no timestamp), fixes it up with kmdpe,
 #   signs and verifies it, stages the signed copy in KMDKIT_DIST_DIR, and adds the ctest
 #   <name>.lint (kmdpe check, label lint). A contract header next to the sources is included
@@ -280,8 +292,9 @@ endfunction()
 #   NO_KLIB leaves out the kernel support library (kernel/lib).
 #   NO_COMPACT skips `kmdpe compact` (keeps .pdata as its own section and GNU ld's DOS stub).
 #   NO_DIST: a driver that is not shipped (test fixtures): not signed, not staged, not linted.
+#   WDK: the sources are written for the WDK and MSVC and build unchanged (_kmd_wdk, docs/wdk.md).
 function(kmd_add_driver name)
-    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB;NO_COMPACT;NO_DIST" "" "SOURCES;LIBRARIES")
+    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB;NO_COMPACT;NO_DIST;WDK" "" "SOURCES;LIBRARIES")
     _kmd_check_args(kmd_add_driver "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
                     SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
 
@@ -304,6 +317,9 @@ function(kmd_add_driver name)
     endif()
     target_link_libraries(${name} PRIVATE kmdkit_headers ${libs} ntoskrnl hal ${_kmd_driver_arch_libs})
     set_property(TARGET ${name} PROPERTY KMDKIT_INTEGRITY_CHECK ${A_INTEGRITY_CHECK})
+    if(A_WDK)
+        _kmd_wdk(kmd_add_driver ${name} driver ${A_SOURCES})
+    endif()
 
     _kmd_post_link_fixup(${name} ${A_NO_COMPACT})
     set_property(GLOBAL APPEND PROPERTY KMDKIT_DRIVERS ${name})
@@ -321,13 +337,14 @@ function(kmd_add_driver name)
 endfunction()
 
 # --- kmd_add_client -------------------------------------------------------------------------------
-# kmd_add_client(<name> SOURCES <files...> [LIBRARIES <libs...>] [OUTPUT_NAME <file>] [SIGN] [WMAIN] [NO_DIST])
+# kmd_add_client(<name> SOURCES <files...> [LIBRARIES <libs...>] [OUTPUT_NAME <file>] [SIGN] [WMAIN] [NO_DIST] [WDK])
 #   A console .exe that needs no MinGW runtime DLL, staged in KMDKIT_DIST_DIR as <file>.exe
 #   (default <name>.exe; OUTPUT_NAME lets a client share its driver's name).
 #   SIGN signs the staged copy with the driver certificate; WMAIN: the entry is wmain (UTF-16 argv);
 #   NO_DIST: a program that is not shipped (test helpers): built, not staged.
+#   WDK: a WDK-style test app (VOID __cdecl main(ULONG, PCHAR[]), <sys\\x.h>) builds unchanged.
 function(kmd_add_client name)
-    cmake_parse_arguments(PARSE_ARGV 1 A "SIGN;WMAIN;NO_DIST" "OUTPUT_NAME" "SOURCES;LIBRARIES")
+    cmake_parse_arguments(PARSE_ARGV 1 A "SIGN;WMAIN;NO_DIST;WDK" "OUTPUT_NAME" "SOURCES;LIBRARIES")
     _kmd_check_args(kmd_add_client "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
                     SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
 
@@ -337,6 +354,9 @@ function(kmd_add_client name)
         target_link_options(${name} PRIVATE -municode)
     endif()
     target_link_libraries(${name} PRIVATE kmdkit_headers ${A_LIBRARIES} ${KMDKIT_CLIENT_LIBS})
+    if(A_WDK)
+        _kmd_wdk(kmd_add_client ${name} client ${A_SOURCES})
+    endif()
     if(A_OUTPUT_NAME)
         set_target_properties(${name} PROPERTIES OUTPUT_NAME ${A_OUTPUT_NAME})
     else()
@@ -357,6 +377,58 @@ function(_kmd_symbols_test name image)
                  "${KMDKIT_READOBJ19}" "${KMDKIT_PDBUTIL19}" "${image}" "${KMDKIT_DIST_DIR}/symbols")
         set_tests_properties(${name}.symbols PROPERTIES LABELS symbols TIMEOUT 30
                              PASS_REGULAR_EXPRESSION "symbols: [^ ]+ ok")
+    endif()
+endfunction()
+
+# --- WDK-style sources (the WDK keyword) -----------------------------------------------------------
+# Code written for the WDK and MSVC builds as it is:
+#   driver  headers/kmdkit/wdk/kernel comes before MinGW's ddk folder: its wdm.h, ntddk.h and ntifs.h
+#           include MinGW's and add what WDK sources use and MinGW lacks (kmdkit/wdk/wdk_compat.h:
+#           SAL, ALLOC_PRAGMA with clang, try/except spellings, POOL_NX_OPTIN, ...), plus dontuse.h;
+#           kmdkit_wdk (kernel/wdk) implements the routines behind them that are not kernel exports
+#           (IoCreateDeviceSecure, ExInitializeDriverRuntime, ExAllocatePoolZero & co.).
+#   client  main is renamed kmd_wdk_main and kmdkit_wdk_main supplies the real one: the WDK's
+#           VOID __cdecl main(ULONG, PCHAR[]) is an error for clang (a warning for GCC). A void
+#           main exits with 0 (read from the sources at configure time), an int main with its value.
+# What only clang can do is reported at configure time with GCC: #pragma alloc_text (GCC ignores
+# it: the driver would keep INIT code resident), backslashes in #include paths; try/except stop
+# the compile (kmdkit/seh_unavailable.h).
+function(_kmd_wdk fn name kind)
+    set(sources ${ARGN})
+    set(text "")
+    foreach(src IN LISTS sources)
+        if(NOT IS_ABSOLUTE "${src}")
+            set(src "${CMAKE_CURRENT_SOURCE_DIR}/${src}")
+        endif()
+        if(src MATCHES "\\.[cC]$" AND EXISTS "${src}")
+            file(READ "${src}" body)
+            string(APPEND text "${body}\n")
+            set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${src}")
+        endif()
+    endforeach()
+    if(NOT KMDKIT_COMPILER STREQUAL "clang")
+        if(text MATCHES "#[ \t]*pragma[ \t]+alloc_text")
+            message(WARNING "${fn}(${name} WDK): GCC ignores #pragma alloc_text, so this driver would "
+                            "have no INIT or PAGE section; build it with clang (--preset x64-clang) "
+                            "(called from ${CMAKE_CURRENT_LIST_FILE})")
+        endif()
+        if(text MATCHES "#[ \t]*include[ \t]*[<\"][^>\"\n]*\\\\")
+            message(WARNING "${fn}(${name} WDK): an #include path with a backslash needs clang "
+                            "(--preset x64-clang); GCC will not find the file "
+                            "(called from ${CMAKE_CURRENT_LIST_FILE})")
+        endif()
+    endif()
+    if(kind STREQUAL "driver")
+        target_include_directories(${name} SYSTEM BEFORE PRIVATE "${KMDKIT_ROOT}/headers/kmdkit/wdk/kernel")
+        target_link_libraries(${name} PRIVATE kmdkit_wdk)
+    else()
+        if(text MATCHES "(^|[^A-Za-z0-9_])(VOID|void)[ \t\r\n]+(__cdecl[ \t\r\n]+)?main[ \t\r\n]*\\(")
+            set(main kmdkit_wdk_main_void)
+        else()
+            set(main kmdkit_wdk_main_int)
+        endif()
+        target_compile_definitions(${name} PRIVATE main=kmd_wdk_main)
+        target_link_libraries(${name} PRIVATE ${main})
     endif()
 endfunction()
 
@@ -406,4 +478,9 @@ include("${KMDKIT_CMAKE_DIR}/KmdKitWine.cmake")
 # build tree, for in-tree and out-of-tree projects alike.
 if(NOT TARGET kmdkit_klib)
     add_subdirectory("${KMDKIT_ROOT}/kernel/lib" "${CMAKE_BINARY_DIR}/kmdkit/klib")
+endif()
+# What the WDK keyword links (_kmd_wdk): kernel/wdk for drivers, user/wdk for clients.
+if(NOT TARGET kmdkit_wdk)
+    add_subdirectory("${KMDKIT_ROOT}/kernel/wdk" "${CMAKE_BINARY_DIR}/kmdkit/wdk")
+    add_subdirectory("${KMDKIT_ROOT}/user/wdk" "${CMAKE_BINARY_DIR}/kmdkit/wdk-user")
 endif()

@@ -1,0 +1,2 @@
+/* placeholder: replaced by the WDK compatibility library */
+typedef int kmd_wdk_placeholder;
