@@ -14,7 +14,9 @@
 #
 # Only what dist/ needs is built (target kmdkit_dist: drivers, clients, kmdpe to fix the drivers,
 # the certificate copies and SHA256SUMS), not the test-only host builds (ASan kmdpe, fuzzer, lint
-# fixtures). Each build compiles its own kmdpe from its own copy of the sources: a kmdpe whose
+# fixtures). The second build runs with LIBRARY_PATH naming an extra (empty) folder: clang hands
+# LIBRARY_PATH's folders to lld, which would record them in PDBs, so kmdkit links without it and
+# this shows that it does. Each build compiles its own kmdpe from its own copy of the sources: a kmdpe whose
 # output depended on where it was built would show up as a difference.
 set -uo pipefail
 mode=${1:-} src=${2:-} arch=${3:-} work=${4:-}
@@ -48,7 +50,7 @@ build() {
         -DKMDKIT_WINE_TESTS=OFF "$@" >"$b.log" 2>&1 &&
         cmake --build "$b" --target kmdkit_dist >>"$b.log" 2>&1 ||
         { tail -n 30 "$b.log"; echo "FAIL: configure/build in $b"; exit 1; }
-    echo "built $b (dist/ only) in $((SECONDS - start)) s"
+    echo "built $b (dist/ only) in $((SECONDS - start)) s${LIBRARY_PATH:+ (LIBRARY_PATH=$LIBRARY_PATH)}"
 }
 listing() { (cd "$1" && find . -type f | LC_ALL=C sort | xargs -r sha256sum); }
 # same A B: exit 0 when the two folders hold the same files with the same bytes (diff on stdout).
@@ -56,7 +58,8 @@ same() { diff -u <(listing "$1") <(listing "$2"); }
 
 if [ "$mode" = reference ]; then
     copy "$src" "$work/elsewhere/kmdkit-src"
-    build "$work/elsewhere/kmdkit-src" "$work/out/b2" "$@"
+    mkdir -p "$work/decoy-libs"
+    LIBRARY_PATH=$work/decoy-libs build "$work/elsewhere/kmdkit-src" "$work/out/b2" "$@"
     one=$ref two=$work/out/b2/dist what="this tree's dist/ and a clean $arch build elsewhere"
 else
     openssl req -x509 -newkey rsa:3072 -sha256 -nodes -days 30 -subj "/CN=kmdkit repro" \
@@ -68,7 +71,8 @@ else
     copy "$src" "$work/one/src"
     copy "$work/one/src" "$work/second-tree/kmdkit-copy"
     build "$work/one/src" "$work/one/build" "${sign[@]}" "$@"
-    build "$work/second-tree/kmdkit-copy" "$work/second-tree/out/b" "${sign[@]}" "$@"
+    mkdir -p "$work/decoy-libs"
+    LIBRARY_PATH=$work/decoy-libs build "$work/second-tree/kmdkit-copy" "$work/second-tree/out/b" "${sign[@]}" "$@"
     one=$work/one/build/dist two=$work/second-tree/out/b/dist what="two clean $arch builds"
 fi
 
