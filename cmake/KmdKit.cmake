@@ -83,7 +83,10 @@ set(KMDKIT_DRIVER_LINK_OPTIONS
     -Wl,--disable-auto-import -Wl,--disable-runtime-pseudo-reloc
     # A missing entry symbol is only a warning for ld ("defaulting to ..."): make it an error.
     -Wl,--fatal-warnings
-    $<$<NOT:$<CONFIG:Debug>>:-s>)
+    # Stripped in every configuration: no Windows debugger reads DWARF, and an unstripped image
+    # stores section names longer than 8 characters (PAGECONST) as "/4" string-table references,
+    # which the loader does not recognise as PAGE sections. Symbols for WinDbg come from clang.
+    -s)
 
 set(KMDKIT_CLIENT_DEFINES _WIN32_WINNT=0x0601 WINVER=0x0601 UNICODE _UNICODE)
 set(KMDKIT_CLIENT_COMPILE_OPTIONS ${_kmd_warning_flags} ${_kmd_repro_flags})
@@ -453,7 +456,7 @@ endfunction()
 
 # kmdpe compact and fix run in place on the linked file, before anything signs it: .pdata folded
 # into .rdata and the DOS stub dropped when that makes the file smaller (compact; it leaves
-# unstripped Debug images alone), INIT discardable, non-paged sections marked, checksum
+# unstripped images alone), INIT discardable, non-paged sections marked, checksum
 # recomputed (fix). With clang only fix runs: lld has folded .pdata already and the image has a
 # debug directory (its PDB), which compact leaves alone.
 function(_kmd_post_link_fixup name no_compact)
