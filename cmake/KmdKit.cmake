@@ -329,11 +329,12 @@ function(kmd_add_driver name)
     if(A_NO_DIST)
         return()
     endif()
-    _kmd_stage(${name} "${name}.sys" TRUE)
     set(check_args --arch ${KMDKIT_ARCH})
     if(A_INTEGRITY_CHECK)
         list(APPEND check_args --require-integrity-check)
     endif()
+    _kmd_lint_gate(${name} ${check_args})
+    _kmd_stage(${name} "${name}.sys" TRUE)
     add_test(NAME ${name}.lint COMMAND "${KMDKIT_KMDPE_EXE}" check "${KMDKIT_DIST_DIR}/${name}.sys" ${check_args})
     set_tests_properties(${name}.lint PROPERTIES LABELS lint TIMEOUT 30)
     _kmd_symbols_test(${name} "${KMDKIT_DIST_DIR}/${name}.sys")
@@ -473,6 +474,17 @@ function(_kmd_post_link_fixup name no_compact)
     if(TARGET kmdkit_kmdpe)
         add_dependencies(${name} kmdkit_kmdpe)
     endif()
+endfunction()
+
+# The lint gates the build: `kmdpe check` runs on the fixed image right after the link, and an
+# error (a broken rule, e.g. KPE004 for a kernel32 import) fails the build of that driver and
+# deletes the image, so nothing is signed or reaches dist/ and SHA256SUMS, not even on the next
+# build. Warnings are printed and stay warnings. The <name>.lint test checks the shipped copy.
+function(_kmd_lint_gate name)
+    add_custom_command(TARGET ${name} POST_BUILD
+        COMMAND sh -c [[k=$0 f=$1; shift; "$k" check --quiet "$f" "$@" && exit 0; echo "kmdpe: $f breaks the rules above (tools/kmdpe/README.md): deleted, nothing signed or staged" >&2; rm -f "$f"; exit 1]]
+                "${KMDKIT_KMDPE_EXE}" "$<TARGET_FILE:${name}>" ${ARGN}
+        COMMENT "kmdpe check ${name}.sys" VERBATIM)
 endfunction()
 
 include("${KMDKIT_CMAKE_DIR}/KmdKitWine.cmake")

@@ -3,7 +3,9 @@
 #   configure.sh ok|fail REGEX WORKDIR [cmake -D arguments...]
 # ok: configure and build must succeed and their output match REGEX;
 # fail: configure or build must fail and its output match REGEX (the error names the problem).
-# Environment: REJECT, a regex the output must not match; FORBID_OUTPUT, a secret never printed.
+# Environment: REJECT, a regex the output must not match; FORBID_OUTPUT, a secret never printed;
+# NOT_STAGED, a file that must be neither in dist/ nor in dist/SHA256SUMS after the failed build,
+# nor after a second build (a failed step must not leave a file the next build takes as done).
 set -uo pipefail
 want=$1 re=$2 work=$3
 shift 3
@@ -29,4 +31,16 @@ if [ -n "${REJECT:-}" ] && grep -Eq -- "$REJECT" "$work/output.flat"; then echo 
 if [ -n "${FORBID_OUTPUT:-}" ] && grep -qF -- "$FORBID_OUTPUT" "$work/output.txt"; then echo "FAIL: the output shows a secret"; exit 1; fi
 # Idiomatic driver code (pool tags, UNREFERENCED_PARAMETER, ...) must build without a warning.
 if [ "$want" = ok ] && grep -q "warning:" "$work/output.txt"; then echo "FAIL: the build printed warnings"; exit 1; fi
+if [ -n "${NOT_STAGED:-}" ]; then
+    for pass in first second; do
+        if [ -e "$work/build/dist/$NOT_STAGED" ] || grep -q " $NOT_STAGED\$" "$work/build/dist/SHA256SUMS" 2>/dev/null; then
+            echo "FAIL: $NOT_STAGED reached dist/ after the $pass build"; exit 1
+        fi
+        [ $pass = second ] && break
+        if cmake --build "$work/build" >"$work/output2.txt" 2>&1; then
+            cat "$work/output2.txt"; echo "FAIL: the second build succeeded"; exit 1
+        fi
+    done
+    echo "not staged: $NOT_STAGED is not in dist/ nor in SHA256SUMS, after two builds"
+fi
 echo "PASS: $want, output matches /$re/"

@@ -19,7 +19,9 @@ static const char usage_text[] =
     "  compact FILE   in place: fold .pdata into .rdata and drop the DOS stub when that makes\n"
     "                 the file smaller; recompute the checksum; refuses signed files\n"
     "  check FILE [--arch x64|x86] [--json] [--allow-import DLL]... [--require-integrity-check]\n"
-    "                 lint a kernel driver image against the rules\n"
+    "             [--quiet]\n"
+    "                 lint a kernel driver image against the rules (--quiet: print nothing\n"
+    "                 when there is no finding, as in a build)\n"
     "  check --list-rules [--json], rules [--json]\n"
     "                 list every rule id, name, severity and explanation\n"
     "  info FILE [--json]\n"
@@ -37,7 +39,7 @@ static int usage(FILE *err, const char *msg) {
 
 typedef struct {
     const char *file;
-    int json, list_rules, require_integrity;
+    int json, list_rules, require_integrity, quiet;
     kpe_arch arch;
     const char **allow;
     size_t nallow;
@@ -73,6 +75,8 @@ static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *e
                 a->json = 1;
             } else if (is_check && strcmp(s, "--list-rules") == 0) {
                 a->list_rules = 1;
+            } else if (is_check && strcmp(s, "--quiet") == 0) {
+                a->quiet = 1;
             } else if (is_check && strcmp(s, "--require-integrity-check") == 0) {
                 a->require_integrity = 1;
             } else if (is_check && is_opt(s, "--arch")) {
@@ -208,7 +212,8 @@ static int cmd_check(const args_t *a, FILE *out, FILE *err) {
         fprintf(err, "kmdpe: %s: out of memory\n", a->file);
         rc = KPE_EXIT_BAD_INPUT;
     } else {
-        kpe_print_findings(out, a->file, &img, &fs, a->json);
+        if (!a->quiet || a->json || fs.n || fs.dropped)
+            kpe_print_findings(out, a->file, &img, &fs, a->json);
         rc = fs.errors ? KPE_EXIT_VIOLATIONS : KPE_EXIT_OK;
     }
     kpe_findings_free(&fs);

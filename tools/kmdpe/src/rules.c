@@ -192,23 +192,41 @@ static void check_entry(const kpe_image *img, kpe_findings *out) {
             img->entry, img->sections[i].name);
 }
 
+/* bound: the replacement's routine name when a driver can bind it at run time
+ * (MmGetSystemRoutineAddress) and keep the deprecated import only as the fallback for systems
+ * that lack it, which is Microsoft's own down-level pattern for ExAllocatePool2. When the image
+ * holds that name as a UTF-16 string (the UNICODE_STRING MmGetSystemRoutineAddress takes), the
+ * import is that fallback and is not reported. */
 struct deprecated {
-    const char *name, *instead;
+    const char *name, *instead, *bound;
 };
 static const struct deprecated deprecated[] = {
-    {"ExAllocatePool", "ExAllocatePool2"},
-    {"ExAllocatePoolWithTag", "ExAllocatePool2"},
-    {"ExAllocatePoolWithQuota", "ExAllocatePool2 with POOL_FLAG_USE_QUOTA"},
-    {"ExAllocatePoolWithQuotaTag", "ExAllocatePool2 with POOL_FLAG_USE_QUOTA"},
-    {"ExAllocatePoolWithTagPriority", "ExAllocatePool3"},
-    {"MmGetSystemAddressForMdl", "MmGetSystemAddressForMdlSafe"},
-    {"MmMapLockedPages", "MmMapLockedPagesSpecifyCache"},
-    {"ExQueueWorkItem", "IoQueueWorkItem / IoQueueWorkItemEx"},
-    {"KeGetCurrentProcessorNumber", "KeGetCurrentProcessorNumberEx"},
-    {"KeQueryActiveProcessorCount", "KeQueryActiveProcessorCountEx"},
-    {"KeQueryMaximumProcessorCount", "KeQueryMaximumProcessorCountEx"},
-    {"MmMapIoSpace", "MmMapIoSpaceEx"},
+    {"ExAllocatePool", "ExAllocatePool2", "ExAllocatePool2"},
+    {"ExAllocatePoolWithTag", "ExAllocatePool2", "ExAllocatePool2"},
+    {"ExAllocatePoolWithQuota", "ExAllocatePool2 with POOL_FLAG_USE_QUOTA", "ExAllocatePool2"},
+    {"ExAllocatePoolWithQuotaTag", "ExAllocatePool2 with POOL_FLAG_USE_QUOTA", "ExAllocatePool2"},
+    {"ExAllocatePoolWithTagPriority", "ExAllocatePool3", "ExAllocatePool3"},
+    {"MmGetSystemAddressForMdl", "MmGetSystemAddressForMdlSafe", NULL},
+    {"MmMapLockedPages", "MmMapLockedPagesSpecifyCache", NULL},
+    {"ExQueueWorkItem", "IoQueueWorkItem / IoQueueWorkItemEx", NULL},
+    {"KeGetCurrentProcessorNumber", "KeGetCurrentProcessorNumberEx", NULL},
+    {"KeQueryActiveProcessorCount", "KeQueryActiveProcessorCountEx", NULL},
+    {"KeQueryMaximumProcessorCount", "KeQueryMaximumProcessorCountEx", NULL},
+    {"MmMapIoSpace", "MmMapIoSpaceEx", "MmMapIoSpaceEx"},
 };
+
+/* Whether the file holds name as UTF-16LE text followed by a NUL character. */
+static int has_utf16_name(const kpe_image *img, const char *name) {
+    size_t n = strlen(name), need = 2 * (n + 1);
+    for (size_t at = 0; at + need <= img->size; at += 2) {
+        size_t k = 0;
+        while (k < n && img->data[at + 2 * k] == (uint8_t)name[k] && img->data[at + 2 * k + 1] == 0)
+            k++;
+        if (k == n && img->data[at + 2 * n] == 0 && img->data[at + 2 * n + 1] == 0)
+            return 1;
+    }
+    return 0;
+}
 
 static void check_imports(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out) {
     for (size_t i = 0; i < img->ndlls; i++) {
@@ -245,7 +263,8 @@ static void check_imports(const kpe_image *img, const kpe_check_opts *o, kpe_fin
             const char *fnm = kpe_str_ptr(img, fn->name);
             for (size_t k = 0; k < sizeof deprecated / sizeof *deprecated; k++)
                 if (fn->name.len == strlen(deprecated[k].name) &&
-                    memcmp(fnm, deprecated[k].name, fn->name.len) == 0)
+                    memcmp(fnm, deprecated[k].name, fn->name.len) == 0 &&
+                    !(deprecated[k].bound && has_utf16_name(img, deprecated[k].bound)))
                     add(out, R_DEPRECATED, "%s %s!%s, which is deprecated; use %s instead", verb,
                         pn, deprecated[k].name, deprecated[k].instead);
         }

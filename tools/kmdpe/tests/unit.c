@@ -377,6 +377,17 @@ static void test_rules(void) {
     CHECK(lint_ex(&b, NULL, "KPE016", NULL, &errors) == 2);
     CHECK(errors == 0);
     CHECK(fires_only(&b, NULL, "KPE016"));
+    /* The image names ExAllocatePool2 as UTF-16 (bound at run time): ExAllocatePoolWithTag is
+     * the fallback and no longer reported; MmMapLockedPages still is. */
+    const pb_sec *data = pb_sec_by_name(&b, ".data");
+    CHECK(data != NULL);
+    if (data) {
+        const char *bound = "ExAllocatePool2";
+        for (size_t k = 0; k <= strlen(bound); k++)
+            pb_put16(b.data + data->raw + 2 * k, (uint8_t)bound[k]);
+        pb_update_checksum(&b);
+        CHECK(lint_ex(&b, NULL, "KPE016", NULL, &errors) == 1);
+    }
     pb_free(&b);
     o.imports = NULL;
     o.nimports = 0;
