@@ -14,7 +14,8 @@ static FILE *devnull;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
     if (!devnull)
         devnull = fopen("/dev/null", "w");
     kpe_image img;
@@ -75,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (c == 1) {
             if (kpe_parse(&img, out, out_size) == 0 &&
                 kpe_compact(out, out_size, &img, &out2, &out2_size, &cres) == 1)
-                abort(); /* compact must be idempotent */
+                abort();    /* compact must be idempotent */
             kpe_free(&img); /* parse allocates even when it fails */
         }
         free(out);

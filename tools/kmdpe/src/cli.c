@@ -30,7 +30,8 @@ static const char usage_text[] =
     "exit status: 0 success/clean, 1 rule errors (check), 2 unreadable or malformed input,\n"
     "             or bad usage\n";
 
-static int usage(FILE *err, const char *msg) {
+static int usage(FILE *err, const char *msg)
+{
     if (msg)
         fprintf(err, "kmdpe: %s\n", msg);
     fputs(usage_text, err);
@@ -46,7 +47,8 @@ typedef struct {
 } args_t;
 
 /* Option value either as "--opt=value" or as the next argument. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt) {
+static const char *opt_value(int argc, char **argv, int *i, const char *opt)
+{
     size_t n = strlen(opt);
     if (argv[*i][n] == '=')
         return argv[*i] + n + 1;
@@ -55,13 +57,15 @@ static const char *opt_value(int argc, char **argv, int *i, const char *opt) {
     return argv[++*i];
 }
 
-static int is_opt(const char *a, const char *opt) {
+static int is_opt(const char *a, const char *opt)
+{
     size_t n = strlen(opt);
     return strncmp(a, opt, n) == 0 && (a[n] == 0 || a[n] == '=');
 }
 
 /* Parse the arguments after the command. Returns 0 or an exit code. */
-static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *err) {
+static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *err)
+{
     int is_check = strcmp(cmd, "check") == 0;
     int is_fix = strcmp(cmd, "fix") == 0 || strcmp(cmd, "compact") == 0;
     int opts_done = 0;
@@ -110,7 +114,8 @@ static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *e
     return 0;
 }
 
-static int load(const char *path, uint8_t **buf, size_t *size, kpe_image *img, FILE *err) {
+static int load(const char *path, uint8_t **buf, size_t *size, kpe_image *img, FILE *err)
+{
     char msg[256];
     if (kpe_read_file(path, KPE_MAX_FILE_SIZE, buf, size, msg, sizeof msg)) {
         fprintf(err, "kmdpe: %s: %s\n", path, msg);
@@ -126,7 +131,8 @@ static int load(const char *path, uint8_t **buf, size_t *size, kpe_image *img, F
     return 0;
 }
 
-static int cmd_fix(const args_t *a, FILE *out, FILE *err) {
+static int cmd_fix(const args_t *a, FILE *out, FILE *err)
+{
     uint8_t *buf;
     size_t size;
     kpe_image img;
@@ -160,7 +166,8 @@ static int cmd_fix(const args_t *a, FILE *out, FILE *err) {
     return rc;
 }
 
-static int cmd_compact(const args_t *a, FILE *out, FILE *err) {
+static int cmd_compact(const args_t *a, FILE *out, FILE *err)
+{
     uint8_t *buf, *nbuf = NULL;
     size_t size, nsize = 0;
     kpe_image img, again;
@@ -195,7 +202,8 @@ static int cmd_compact(const args_t *a, FILE *out, FILE *err) {
     return rc;
 }
 
-static int cmd_check(const args_t *a, FILE *out, FILE *err) {
+static int cmd_check(const args_t *a, FILE *out, FILE *err)
+{
     if (a->list_rules) {
         kpe_print_rules(out, a->json);
         return KPE_EXIT_OK;
@@ -222,7 +230,8 @@ static int cmd_check(const args_t *a, FILE *out, FILE *err) {
     return rc;
 }
 
-static int cmd_info(const args_t *a, FILE *out, FILE *err) {
+static int cmd_info(const args_t *a, FILE *out, FILE *err)
+{
     uint8_t *buf;
     size_t size;
     kpe_image img;
@@ -234,7 +243,8 @@ static int cmd_info(const args_t *a, FILE *out, FILE *err) {
     return KPE_EXIT_OK;
 }
 
-int kmdpe_main(int argc, char **argv, FILE *out, FILE *err) {
+int kmdpe_main(int argc, char **argv, FILE *out, FILE *err)
+{
     if (argc < 2)
         return usage(err, NULL);
     const char *cmd = argv[1];

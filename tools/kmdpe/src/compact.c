@@ -9,26 +9,34 @@
 #define SCN_CNT_INITIALIZED_DATA 0x00000040u
 #define DIR_DEBUG 6
 
-static uint32_t rd32(const uint8_t *p) {
+static uint32_t rd32(const uint8_t *p)
+{
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
-static void put16(uint8_t *p, uint32_t v) {
+static void put16(uint8_t *p, uint32_t v)
+{
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
 }
-static void put32(uint8_t *p, uint32_t v) {
+static void put32(uint8_t *p, uint32_t v)
+{
     put16(p, v);
     put16(p + 2, v >> 16);
 }
-static uint64_t align_up(uint64_t v, uint32_t a) { return (v + a - 1) / a * a; }
+static uint64_t align_up(uint64_t v, uint32_t a)
+{
+    return (v + a - 1) / a * a;
+}
 
-static void note(char *buf, size_t n, const char *msg) {
+static void note(char *buf, size_t n, const char *msg)
+{
     size_t used = strlen(buf);
     if (used < n)
         snprintf(buf + used, n - used, "%s%s", used ? "; " : "", msg);
 }
 
-static int dir_in(const kpe_image *img, int d, uint32_t lo, uint32_t hi) {
+static int dir_in(const kpe_image *img, int d, uint32_t lo, uint32_t hi)
+{
     if (d == KPE_DIR_SECURITY || (uint32_t)d >= img->ndirs || !img->dirs[d].size)
         return 0;
     uint32_t rva = img->dirs[d].rva;
@@ -37,7 +45,8 @@ static int dir_in(const kpe_image *img, int d, uint32_t lo, uint32_t hi) {
 
 /* Index of the section to fold .pdata into, or -1 with the reason in RES->skipped. */
 static int fold_target(const uint8_t *data, const kpe_image *img, kpe_compact_result *res,
-                       int *pidx) {
+                       int *pidx)
+{
     int n = img->nsections, p = -1;
     for (int i = 0; i < n; i++)
         if (strcmp(img->sections[i].name, ".pdata") == 0)
@@ -59,7 +68,8 @@ static int fold_target(const uint8_t *data, const kpe_image *img, kpe_compact_re
     if ((rs->chars & keep) != (ps->chars & keep) || !(rs->chars & SCN_CNT_INITIALIZED_DATA) ||
         (rs->chars & (KPE_SCN_MEM_EXECUTE | KPE_SCN_MEM_WRITE | KPE_SCN_MEM_DISCARDABLE))) {
         char m[160];
-        snprintf(m, sizeof m, ".pdata not folded: %s before it is not read-only data with the same flags",
+        snprintf(m, sizeof m,
+                 ".pdata not folded: %s before it is not read-only data with the same flags",
                  rs->name);
         note(res->skipped, sizeof res->skipped, m);
         return -1;
@@ -115,7 +125,8 @@ static int fold_target(const uint8_t *data, const kpe_image *img, kpe_compact_re
 }
 
 int kpe_compact(const uint8_t *data, size_t size, const kpe_image *img, uint8_t **out,
-                size_t *out_size, kpe_compact_result *res) {
+                size_t *out_size, kpe_compact_result *res)
+{
     memset(res, 0, sizeof *res);
     *out = NULL;
     *out_size = 0;
@@ -175,10 +186,12 @@ int kpe_compact(const uint8_t *data, size_t size, const kpe_image *img, uint8_t 
         src[k] = i;
         if ((int)i == r) {
             const kpe_section *ps = &img->sections[p];
-            pdata_new_rva = (uint32_t)align_up((uint64_t)sec[k].vaddr + kpe_section_vlen(&sec[k]), 4);
+            pdata_new_rva =
+                (uint32_t)align_up((uint64_t)sec[k].vaddr + kpe_section_vlen(&sec[k]), 4);
             sec[k].vsize = pdata_new_rva - sec[k].vaddr + kpe_section_vlen(ps);
         } else if (r >= 0 && (int)i > p) { /* .reloc: right after the grown section */
-            sec[k].vaddr = (uint32_t)align_up((uint64_t)sec[k - 1].vaddr + kpe_section_vlen(&sec[k - 1]), sa);
+            sec[k].vaddr =
+                (uint32_t)align_up((uint64_t)sec[k - 1].vaddr + kpe_section_vlen(&sec[k - 1]), sa);
         }
         k++;
     }

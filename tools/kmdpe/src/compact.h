@@ -8,7 +8,8 @@
 #include "pe.h"
 
 typedef struct {
-    char changes[512]; /* e.g. ".pdata folded into .rdata; DOS stub removed (headers 0x400 -> 0x200)" */
+    char changes[512]; /* e.g. ".pdata folded into .rdata; DOS stub removed (headers 0x400 ->
+                          0x200)" */
     char skipped[512]; /* why a step was not taken, e.g. "no COFF symbol table allowed" */
     size_t old_size, new_size;
     char error[256];

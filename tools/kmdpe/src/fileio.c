@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 int kpe_read_file(const char *path, size_t max, uint8_t **buf, size_t *size, char *err,
-                  size_t errlen) {
+                  size_t errlen)
+{
     *buf = NULL;
     *size = 0;
     FILE *f = fopen(path, "rb");
@@ -63,7 +64,8 @@ fail:
     return -1;
 }
 
-int kpe_write_atomic(const char *path, const uint8_t *buf, size_t size, char *err, size_t errlen) {
+int kpe_write_atomic(const char *path, const uint8_t *buf, size_t size, char *err, size_t errlen)
+{
     char *real = NULL;
     struct stat st;
     int have_st = lstat(path, &st) == 0;

@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-uint32_t kpe_fix_section_chars(const kpe_section *s) {
+uint32_t kpe_fix_section_chars(const kpe_section *s)
+{
     uint32_t c = s->chars;
     int init = strcmp(s->name, "INIT") == 0;
     int rsrc = strncmp(s->name, ".rsrc", 5) == 0;
@@ -18,20 +19,23 @@ uint32_t kpe_fix_section_chars(const kpe_section *s) {
     return c;
 }
 
-static void put32(uint8_t *p, uint32_t v) {
+static void put32(uint8_t *p, uint32_t v)
+{
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
     p[2] = (uint8_t)(v >> 16);
     p[3] = (uint8_t)(v >> 24);
 }
 
-static void append(kpe_fix_result *res, const char *fmt, const char *a, const char *b) {
+static void append(kpe_fix_result *res, const char *fmt, const char *a, const char *b)
+{
     size_t used = strlen(res->changes);
     if (used < sizeof res->changes)
         snprintf(res->changes + used, sizeof res->changes - used, fmt, a, b);
 }
 
-int kpe_fix(uint8_t *data, size_t size, kpe_image *img, kpe_fix_result *res) {
+int kpe_fix(uint8_t *data, size_t size, kpe_image *img, kpe_fix_result *res)
+{
     memset(res, 0, sizeof *res);
     kpe_dir sec = img->dirs[KPE_DIR_SECURITY];
     if (sec.rva || sec.size) {

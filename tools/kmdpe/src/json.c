@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-void kpe_json_str(FILE *f, const char *s, size_t len) {
+void kpe_json_str(FILE *f, const char *s, size_t len)
+{
     fputc('"', f);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -33,4 +34,7 @@ void kpe_json_str(FILE *f, const char *s, size_t len) {
     fputc('"', f);
 }
 
-void kpe_json_cstr(FILE *f, const char *s) { kpe_json_str(f, s, strlen(s)); }
+void kpe_json_cstr(FILE *f, const char *s)
+{
+    kpe_json_str(f, s, strlen(s));
+}

@@ -7,18 +7,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static uint32_t rd32(const uint8_t *p) {
+static uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+static uint32_t rd32(const uint8_t *p)
+{
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
-static uint64_t rd64(const uint8_t *p) { return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32); }
+static uint64_t rd64(const uint8_t *p)
+{
+    return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32);
+}
 
 /* 1 if [off, off+len) lies inside a buffer of SIZE bytes (no overflow). */
-static int in_file(size_t size, uint64_t off, uint64_t len) {
+static int in_file(size_t size, uint64_t off, uint64_t len)
+{
     return off <= size && len <= size - off;
 }
 
-static int fail(kpe_image *img, const char *fmt, ...) {
+static int fail(kpe_image *img, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(img->error, sizeof img->error, fmt, ap);
@@ -26,7 +35,8 @@ static int fail(kpe_image *img, const char *fmt, ...) {
     return -1;
 }
 
-uint32_t kpe_checksum(const uint8_t *data, size_t size, size_t checksum_off) {
+uint32_t kpe_checksum(const uint8_t *data, size_t size, size_t checksum_off)
+{
     uint32_t sum = 0;
     for (size_t i = 0; i < size; i += 2) {
         /* (size_t)(k - checksum_off) < 4 <=> k is inside the CheckSum field */
@@ -38,9 +48,13 @@ uint32_t kpe_checksum(const uint8_t *data, size_t size, size_t checksum_off) {
     return (uint32_t)(sum + (uint32_t)size);
 }
 
-uint32_t kpe_section_vlen(const kpe_section *s) { return s->vsize ? s->vsize : s->raw_size; }
+uint32_t kpe_section_vlen(const kpe_section *s)
+{
+    return s->vsize ? s->vsize : s->raw_size;
+}
 
-int kpe_section_index_at(const kpe_image *img, uint32_t rva) {
+int kpe_section_index_at(const kpe_image *img, uint32_t rva)
+{
     for (int i = 0; i < (int)img->nsections; i++) {
         const kpe_section *s = &img->sections[i];
         if (rva >= s->vaddr && rva - s->vaddr < kpe_section_vlen(s))
@@ -51,8 +65,8 @@ int kpe_section_index_at(const kpe_image *img, uint32_t rva) {
 
 /* Map RVA to a file offset. *favail: bytes backed by the file from *off on;
  * *zavail: further bytes of the same region that read as zero. */
-static int map_rva(const kpe_image *img, uint32_t rva, size_t *off, size_t *favail,
-                   size_t *zavail) {
+static int map_rva(const kpe_image *img, uint32_t rva, size_t *off, size_t *favail, size_t *zavail)
+{
     int i = kpe_section_index_at(img, rva);
     if (i >= 0) {
         const kpe_section *s = &img->sections[i];
@@ -82,7 +96,8 @@ static int map_rva(const kpe_image *img, uint32_t rva, size_t *off, size_t *fava
     return 0;
 }
 
-int kpe_read_rva(const kpe_image *img, uint32_t rva, void *out, size_t n) {
+int kpe_read_rva(const kpe_image *img, uint32_t rva, void *out, size_t n)
+{
     size_t off, fa, za;
     if (!map_rva(img, rva, &off, &fa, &za))
         return 0;
@@ -100,7 +115,8 @@ int kpe_read_rva(const kpe_image *img, uint32_t rva, void *out, size_t n) {
 
 /* Read a NUL-terminated string at RVA of at most MAXLEN bytes. 0 ok, -1 no mapping,
  * -2 no terminator. */
-static int read_cstr(const kpe_image *img, uint32_t rva, size_t maxlen, kpe_str *out) {
+static int read_cstr(const kpe_image *img, uint32_t rva, size_t maxlen, kpe_str *out)
+{
     size_t off, fa, za;
     if (!map_rva(img, rva, &off, &fa, &za))
         return -1;
@@ -119,11 +135,18 @@ static int read_cstr(const kpe_image *img, uint32_t rva, size_t maxlen, kpe_str 
     return -2;
 }
 
-const char *kpe_str_ptr(const kpe_image *img, kpe_str s) { return (const char *)img->data + s.off; }
+const char *kpe_str_ptr(const kpe_image *img, kpe_str s)
+{
+    return (const char *)img->data + s.off;
+}
 
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
 
-int kpe_str_ieq(const kpe_image *img, kpe_str s, const char *lit) {
+int kpe_str_ieq(const kpe_image *img, kpe_str s, const char *lit)
+{
     size_t n = strlen(lit);
     if (n != s.len)
         return 0;
@@ -134,7 +157,8 @@ int kpe_str_ieq(const kpe_image *img, kpe_str s, const char *lit) {
     return 1;
 }
 
-static int add_func(kpe_image *img, const kpe_func *f) {
+static int add_func(kpe_image *img, const kpe_func *f)
+{
     if (img->nfuncs == img->funcs_cap) {
         size_t cap = img->funcs_cap ? img->funcs_cap * 2 : 64;
         kpe_func *p = realloc(img->funcs, cap * sizeof *p);
@@ -147,7 +171,8 @@ static int add_func(kpe_image *img, const kpe_func *f) {
     return 0;
 }
 
-static int add_dll(kpe_image *img, kpe_str name, int delay) {
+static int add_dll(kpe_image *img, kpe_str name, int delay)
+{
     if (img->ndlls == img->dlls_cap) {
         size_t cap = img->dlls_cap ? img->dlls_cap * 2 : 16;
         kpe_dll *p = realloc(img->dlls, cap * sizeof *p);
@@ -164,12 +189,14 @@ static int add_dll(kpe_image *img, kpe_str name, int delay) {
     return 0;
 }
 
-static const char *dir_label(int delay) {
+static const char *dir_label(int delay)
+{
     return delay ? "delay import descriptor" : "import descriptor";
 }
 
 /* Parse the thunk array at RVA for the most recently added DLL. */
-static int parse_thunks(kpe_image *img, uint32_t rva, int delay, size_t di) {
+static int parse_thunks(kpe_image *img, uint32_t rva, int delay, size_t di)
+{
     kpe_dll *dll = &img->dlls[img->ndlls - 1];
     int nlen = (int)dll->name.len;
     const char *nm = kpe_str_ptr(img, dll->name);
@@ -224,7 +251,8 @@ static int parse_thunks(kpe_image *img, uint32_t rva, int delay, size_t di) {
     return 0;
 }
 
-static int read_dll_name(kpe_image *img, uint32_t rva, int delay, size_t di, kpe_str *out) {
+static int read_dll_name(kpe_image *img, uint32_t rva, int delay, size_t di, kpe_str *out)
+{
     int r = read_cstr(img, rva, KPE_MAX_DLL_NAME, out);
     if (r == -1)
         return fail(img, "%s %zu: DLL name RVA 0x%x maps to no section", dir_label(delay), di, rva);
@@ -236,7 +264,8 @@ static int read_dll_name(kpe_image *img, uint32_t rva, int delay, size_t di, kpe
     return 0;
 }
 
-static int parse_imports(kpe_image *img) {
+static int parse_imports(kpe_image *img)
+{
     kpe_dir d = img->dirs[KPE_DIR_IMPORT];
     if (d.rva == 0)
         return 0;
@@ -263,7 +292,8 @@ static int parse_imports(kpe_image *img) {
     return 0;
 }
 
-static int parse_delay_imports(kpe_image *img) {
+static int parse_delay_imports(kpe_image *img)
+{
     kpe_dir d = img->dirs[KPE_DIR_DELAY_IMPORT];
     if (d.rva == 0)
         return 0;
@@ -299,7 +329,8 @@ static int parse_delay_imports(kpe_image *img) {
     return 0;
 }
 
-int kpe_parse(kpe_image *img, const uint8_t *d, size_t n) {
+int kpe_parse(kpe_image *img, const uint8_t *d, size_t n)
+{
     memset(img, 0, sizeof *img);
     img->data = d;
     img->size = n;
@@ -394,7 +425,8 @@ int kpe_parse(kpe_image *img, const uint8_t *d, size_t n) {
     return 0;
 }
 
-void kpe_free(kpe_image *img) {
+void kpe_free(kpe_image *img)
+{
     free(img->dlls);
     free(img->funcs);
     img->dlls = NULL;
@@ -402,7 +434,8 @@ void kpe_free(kpe_image *img) {
     img->ndlls = img->nfuncs = img->dlls_cap = img->funcs_cap = 0;
 }
 
-const char *kpe_machine_name(uint16_t m) {
+const char *kpe_machine_name(uint16_t m)
+{
     switch (m) {
     case KPE_MACHINE_I386:
         return "I386";
@@ -421,7 +454,8 @@ const char *kpe_machine_name(uint16_t m) {
     }
 }
 
-const char *kpe_arch_name(uint16_t m) {
+const char *kpe_arch_name(uint16_t m)
+{
     switch (m) {
     case KPE_MACHINE_I386:
         return "x86";
@@ -436,7 +470,8 @@ const char *kpe_arch_name(uint16_t m) {
     }
 }
 
-const char *kpe_subsystem_name(uint16_t s) {
+const char *kpe_subsystem_name(uint16_t s)
+{
     static const char *const names[] = {"UNKNOWN",
                                         "NATIVE",
                                         "WINDOWS_GUI",
@@ -501,7 +536,8 @@ const kpe_flag kpe_scn_flags[] = {{0x00000008, "NO_PAD"},
                                   {0x80000000, "WRITE"},
                                   {0, NULL}};
 
-void kpe_flags_str(char *buf, size_t n, const kpe_flag *tbl, uint32_t v) {
+void kpe_flags_str(char *buf, size_t n, const kpe_flag *tbl, uint32_t v)
+{
     size_t used = 0;
     uint32_t known = 0;
     if (n == 0)

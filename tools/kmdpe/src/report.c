@@ -7,7 +7,8 @@
 #include <string.h>
 
 /* Print LEN bytes with unprintable bytes as \xNN. */
-static void put_printable(FILE *f, const char *s, size_t len) {
+static void put_printable(FILE *f, const char *s, size_t len)
+{
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c < 0x7f)
@@ -17,7 +18,8 @@ static void put_printable(FILE *f, const char *s, size_t len) {
     }
 }
 
-static void json_flags(FILE *f, const kpe_flag *tbl, uint32_t v) {
+static void json_flags(FILE *f, const kpe_flag *tbl, uint32_t v)
+{
     char buf[512];
     kpe_flags_str(buf, sizeof buf, tbl, v);
     fputc('[', f);
@@ -37,7 +39,8 @@ static void json_flags(FILE *f, const kpe_flag *tbl, uint32_t v) {
     fputc(']', f);
 }
 
-static void info_text(FILE *f, const char *path, const kpe_image *img) {
+static void info_text(FILE *f, const char *path, const kpe_image *img)
+{
     char buf[512];
     fprintf(f, "file:               %s\n", path);
     fprintf(f, "format:             %s\n", img->pe32plus ? "PE32+" : "PE32");
@@ -94,7 +97,8 @@ static void info_text(FILE *f, const char *path, const kpe_image *img) {
     }
 }
 
-static void info_json(FILE *f, const char *path, const kpe_image *img) {
+static void info_json(FILE *f, const char *path, const kpe_image *img)
+{
     fputs("{\"file\":", f);
     kpe_json_cstr(f, path);
     fprintf(f, ",\"format\":\"%s\",\"machine\":%u,\"machine_name\":\"%s\",\"arch\":\"%s\"",
@@ -157,17 +161,22 @@ static void info_json(FILE *f, const char *path, const kpe_image *img) {
     fprintf(f, ",\"tls\":%s}\n", (t.rva || t.size) ? "true" : "false");
 }
 
-void kpe_print_info(FILE *f, const char *path, const kpe_image *img, int json) {
+void kpe_print_info(FILE *f, const char *path, const kpe_image *img, int json)
+{
     if (json)
         info_json(f, path, img);
     else
         info_text(f, path, img);
 }
 
-static const char *sev_name(kpe_severity s) { return s == KPE_SEV_ERROR ? "error" : "warning"; }
+static const char *sev_name(kpe_severity s)
+{
+    return s == KPE_SEV_ERROR ? "error" : "warning";
+}
 
 void kpe_print_findings(FILE *f, const char *path, const kpe_image *img, const kpe_findings *fs,
-                        int json) {
+                        int json)
+{
     if (json) {
         fputs("{\"file\":", f);
         kpe_json_cstr(f, path);
@@ -194,7 +203,8 @@ void kpe_print_findings(FILE *f, const char *path, const kpe_image *img, const k
             fs->warnings, fs->warnings == 1 ? "" : "s");
 }
 
-void kpe_print_rules(FILE *f, int json) {
+void kpe_print_rules(FILE *f, int json)
+{
     if (json)
         fputc('[', f);
     for (size_t i = 0; i < kpe_nrules; i++) {

@@ -68,7 +68,8 @@ enum {
     R_FIX
 };
 
-static void add(kpe_findings *out, int rule, const char *fmt, ...) {
+static void add(kpe_findings *out, int rule, const char *fmt, ...)
+{
     const kpe_rule *r = &kpe_rules[rule];
     if (r->severity == KPE_SEV_ERROR)
         out->errors++;
@@ -97,7 +98,8 @@ static void add(kpe_findings *out, int rule, const char *fmt, ...) {
     va_end(ap);
 }
 
-void kpe_findings_free(kpe_findings *f) {
+void kpe_findings_free(kpe_findings *f)
+{
     free(f->items);
     memset(f, 0, sizeof *f);
 }
@@ -120,7 +122,8 @@ static const char *const user_prefixes[] = {
     "secur32",  "winmm",    "setupapi", "wininet",   "winhttp",       "psapi",    "version.",
     "iphlpapi", "dbghelp",  "libgcc",   "libstdc++", "libwinpthread", "cygwin1",  "msys-"};
 
-static int str_ieq_n(const char *a, size_t alen, const char *b) {
+static int str_ieq_n(const char *a, size_t alen, const char *b)
+{
     size_t n = strlen(b);
     if (alen != n)
         return 0;
@@ -136,13 +139,15 @@ static int str_ieq_n(const char *a, size_t alen, const char *b) {
     return 1;
 }
 
-static int str_iprefix(const char *a, size_t alen, const char *prefix) {
+static int str_iprefix(const char *a, size_t alen, const char *prefix)
+{
     size_t n = strlen(prefix);
     return alen >= n && str_ieq_n(a, n, prefix);
 }
 
 /* Copy a possibly unprintable name for messages. */
-static void printable(char *dst, size_t n, const char *src, size_t len) {
+static void printable(char *dst, size_t n, const char *src, size_t len)
+{
     size_t j = 0;
     for (size_t i = 0; i < len && j + 5 < n; i++) {
         unsigned char c = (unsigned char)src[i];
@@ -154,7 +159,8 @@ static void printable(char *dst, size_t n, const char *src, size_t len) {
     dst[j] = 0;
 }
 
-static void check_machine(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out) {
+static void check_machine(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out)
+{
     const char *fmt = img->pe32plus ? "PE32+" : "PE32";
     const char *mn = kpe_machine_name(img->machine);
     if (o->arch == KPE_ARCH_X64 || o->arch == KPE_ARCH_X86) {
@@ -176,7 +182,8 @@ static void check_machine(const kpe_image *img, const kpe_check_opts *o, kpe_fin
             img->machine, img->pe32plus ? "AMD64 or ARM64" : "I386 or ARMNT");
 }
 
-static void check_entry(const kpe_image *img, kpe_findings *out) {
+static void check_entry(const kpe_image *img, kpe_findings *out)
+{
     if (img->entry == 0) {
         add(out, R_ENTRY, "AddressOfEntryPoint is 0 (a driver needs DriverEntry)");
         return;
@@ -216,7 +223,8 @@ static const struct deprecated deprecated[] = {
 };
 
 /* Whether the file holds name as UTF-16LE text followed by a NUL character. */
-static int has_utf16_name(const kpe_image *img, const char *name) {
+static int has_utf16_name(const kpe_image *img, const char *name)
+{
     size_t n = strlen(name), need = 2 * (n + 1);
     for (size_t at = 0; at + need <= img->size; at += 2) {
         size_t k = 0;
@@ -228,7 +236,8 @@ static int has_utf16_name(const kpe_image *img, const char *name) {
     return 0;
 }
 
-static void check_imports(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out) {
+static void check_imports(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out)
+{
     for (size_t i = 0; i < img->ndlls; i++) {
         const kpe_dll *d = &img->dlls[i];
         const char *nm = kpe_str_ptr(img, d->name);
@@ -271,9 +280,13 @@ static void check_imports(const kpe_image *img, const kpe_check_opts *o, kpe_fin
     }
 }
 
-static int is_pow2(uint32_t v) { return v && !(v & (v - 1)); }
+static int is_pow2(uint32_t v)
+{
+    return v && !(v & (v - 1));
+}
 
-static void check_layout(const kpe_image *img, kpe_findings *out) {
+static void check_layout(const kpe_image *img, kpe_findings *out)
+{
     uint32_t sa = img->section_align;
     for (unsigned i = 0; i < img->nsections; i++) {
         const kpe_section *s = &img->sections[i];
@@ -316,7 +329,8 @@ static void check_layout(const kpe_image *img, kpe_findings *out) {
     }
 }
 
-static void check_cert(const kpe_image *img, kpe_findings *out) {
+static void check_cert(const kpe_image *img, kpe_findings *out)
+{
     kpe_dir c = img->dirs[KPE_DIR_SECURITY];
     if (!c.size)
         return;
@@ -349,7 +363,8 @@ static void check_cert(const kpe_image *img, kpe_findings *out) {
     }
 }
 
-int kpe_check(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out) {
+int kpe_check(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out)
+{
     static const kpe_check_opts defaults;
     if (!o)
         o = &defaults;

@@ -6,23 +6,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-void pb_put16(uint8_t *p, uint32_t v) {
+void pb_put16(uint8_t *p, uint32_t v)
+{
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
 }
-void pb_put32(uint8_t *p, uint32_t v) {
+void pb_put32(uint8_t *p, uint32_t v)
+{
     pb_put16(p, v);
     pb_put16(p + 2, v >> 16);
 }
-static void put64(uint8_t *p, uint64_t v) {
+static void put64(uint8_t *p, uint64_t v)
+{
     pb_put32(p, (uint32_t)v);
     pb_put32(p + 4, (uint32_t)(v >> 32));
 }
-uint32_t pb_get32(const uint8_t *p) {
+uint32_t pb_get32(const uint8_t *p)
+{
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-static uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) & ~(a - 1); }
+static uint32_t align_up(uint32_t v, uint32_t a)
+{
+    return (v + a - 1) & ~(a - 1);
+}
 
 static const char *const default_nt[] = {"DbgPrint", "IoCreateDevice", NULL};
 static const char *const default_hal[] = {"KeGetCurrentIrql", NULL};
@@ -33,7 +40,8 @@ static const pb_import default_imports[] = {{"ntoskrnl.exe", default_nt, 0},
 
 /* Lay out import tables in .rdata (at VA BASE) and .data (delay IAT/handles at DVA). */
 static uint32_t build_rdata(const pb_opts *o, uint8_t *r, uint32_t base, uint32_t dva,
-                            pb_image *img, int pe32) {
+                            pb_image *img, int pe32)
+{
     const pb_import *im = o->imports ? o->imports : default_imports;
     size_t n = o->imports ? o->nimports : 2;
     size_t esz = pe32 ? 4 : 8;
@@ -110,23 +118,27 @@ static uint32_t build_rdata(const pb_opts *o, uint8_t *r, uint32_t base, uint32_
     return off;
 }
 
-void pb_set_dir(pb_image *img, int idx, uint32_t rva, uint32_t size) {
+void pb_set_dir(pb_image *img, int idx, uint32_t rva, uint32_t size)
+{
     pb_put32(img->data + img->dirs_off + (size_t)idx * 8, rva);
     pb_put32(img->data + img->dirs_off + (size_t)idx * 8 + 4, size);
 }
 
-void pb_update_checksum(pb_image *img) {
+void pb_update_checksum(pb_image *img)
+{
     pb_put32(img->data + img->checksum_off, kpe_checksum(img->data, img->size, img->checksum_off));
 }
 
-const pb_sec *pb_sec_by_name(const pb_image *img, const char *name) {
+const pb_sec *pb_sec_by_name(const pb_image *img, const char *name)
+{
     for (unsigned i = 0; i < img->nsecs; i++)
         if (strcmp(img->secs[i].name, name) == 0)
             return &img->secs[i];
     return NULL;
 }
 
-int pb_build(const pb_opts *o, pb_image *out) {
+int pb_build(const pb_opts *o, pb_image *out)
+{
     int pe32 = o->pe32;
     uint32_t NP = KPE_SCN_MEM_NOT_PAGED, DISC = KPE_SCN_MEM_DISCARDABLE;
     int fixed = !o->unfixed;
@@ -282,7 +294,8 @@ int pb_build(const pb_opts *o, pb_image *out) {
     return 0;
 }
 
-int pb_sign(pb_image *img, uint32_t len) {
+int pb_sign(pb_image *img, uint32_t len)
+{
     size_t off = (img->size + 7) & ~(size_t)7;
     uint8_t *p = realloc(img->data, off + len);
     if (!p)
@@ -300,7 +313,8 @@ int pb_sign(pb_image *img, uint32_t len) {
     return 0;
 }
 
-void pb_free(pb_image *img) {
+void pb_free(pb_image *img)
+{
     free(img->data);
     img->data = NULL;
 }

@@ -32,7 +32,8 @@ static int g_pass, g_fail;
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static pb_image build(pb_opts o) {
+static pb_image build(pb_opts o)
+{
     pb_image b;
     if (pb_build(&o, &b) != 0) {
         fprintf(stderr, "pb_build failed\n");
@@ -41,7 +42,10 @@ static pb_image build(pb_opts o) {
     return b;
 }
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
 
 /* Field offsets relative to the optional header. */
 #define FH_MACHINE (-20)
@@ -54,11 +58,15 @@ static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8));
 #define OH_SUBSYS 68
 #define OH_DLLCHARS 70
 
-static uint8_t *at(pb_image *b, long rel) { return b->data + (long)b->opt_off + rel; }
+static uint8_t *at(pb_image *b, long rel)
+{
+    return b->data + (long)b->opt_off + rel;
+}
 
 /* Parse + check. Returns the number of findings with ID (or all when ID is NULL); -1 if
  * the image does not parse. *only is set when every finding has ID. */
-static int lint_ex(pb_image *b, const kpe_check_opts *o, const char *id, int *only, int *errors) {
+static int lint_ex(pb_image *b, const kpe_check_opts *o, const char *id, int *only, int *errors)
+{
     kpe_image img;
     kpe_findings fs = {0};
     if (kpe_parse(&img, b->data, b->size)) {
@@ -87,7 +95,8 @@ static int lint_ex(pb_image *b, const kpe_check_opts *o, const char *id, int *on
 }
 
 /* 1 when ID fires and nothing else does. */
-static int fires_only(pb_image *b, const kpe_check_opts *o, const char *id) {
+static int fires_only(pb_image *b, const kpe_check_opts *o, const char *id)
+{
     int only = 0;
     int n = lint_ex(b, o, id, &only, NULL);
     if (!(n > 0 && only))
@@ -95,15 +104,18 @@ static int fires_only(pb_image *b, const kpe_check_opts *o, const char *id) {
     return n > 0 && only;
 }
 
-static int fires(pb_image *b, const kpe_check_opts *o, const char *id) {
+static int fires(pb_image *b, const kpe_check_opts *o, const char *id)
+{
     return lint_ex(b, o, id, NULL, NULL) > 0;
 }
 
-static int clean(pb_image *b, const kpe_check_opts *o) {
+static int clean(pb_image *b, const kpe_check_opts *o)
+{
     return lint_ex(b, o, NULL, NULL, NULL) == 0;
 }
 
-static int malformed(const uint8_t *d, size_t n, const char *substr) {
+static int malformed(const uint8_t *d, size_t n, const char *substr)
+{
     kpe_image img;
     int r = kpe_parse(&img, d, n);
     int ok = r == -1 && img.error[0] && (!substr || strstr(img.error, substr));
@@ -115,7 +127,8 @@ static int malformed(const uint8_t *d, size_t n, const char *substr) {
 }
 
 /* pefile's generate_checksum(), transcribed: 32-bit sums with end-around carry. */
-static uint32_t ref_checksum(const uint8_t *d, size_t n, size_t co) {
+static uint32_t ref_checksum(const uint8_t *d, size_t n, size_t co)
+{
     uint64_t sum = 0;
     size_t words = (n + 3) / 4;
     for (size_t i = 0; i < words; i++) {
@@ -137,7 +150,8 @@ static uint32_t ref_checksum(const uint8_t *d, size_t n, size_t co) {
 
 /* ---- tests ------------------------------------------------------------------------------ */
 
-static void test_clean(void) {
+static void test_clean(void)
+{
     pb_opts o = {0};
     pb_image b = build(o);
     CHECK(clean(&b, NULL));
@@ -163,7 +177,8 @@ static void test_clean(void) {
     pb_free(&b);
 }
 
-static void test_rules(void) {
+static void test_rules(void)
+{
     pb_opts o = {0};
     pb_image b;
     kpe_check_opts x86 = {KPE_ARCH_X86, NULL, 0, 0};
@@ -400,7 +415,8 @@ static void test_rules(void) {
     pb_free(&b);
 }
 
-static void test_checksum(void) {
+static void test_checksum(void)
+{
     pb_opts o = {0};
     pb_image b = build(o);
     CHECK(kpe_checksum(b.data, b.size, b.checksum_off) ==
@@ -423,7 +439,8 @@ static void test_checksum(void) {
     pb_free(&b);
 }
 
-static void test_fix(void) {
+static void test_fix(void)
+{
     pb_opts o = {0};
     o.init = o.page = o.rsrc = 1;
     pb_image want = build(o);
@@ -478,7 +495,8 @@ static void test_fix(void) {
     pb_free(&want);
 }
 
-static void test_truncation(void) {
+static void test_truncation(void)
+{
     pb_opts o = {0};
     o.init = o.page = o.rsrc = 1;
     for (int pe32 = 0; pe32 < 2; pe32++) {
@@ -500,7 +518,8 @@ static void test_truncation(void) {
     }
 }
 
-static void test_malformed(void) {
+static void test_malformed(void)
+{
     pb_opts o = {0};
     pb_image b = build(o);
     uint8_t *d = b.data;
@@ -623,7 +642,8 @@ static void test_malformed(void) {
 #undef RESET
 }
 
-static char *slurp(FILE *f) {
+static char *slurp(FILE *f)
+{
     long n = ftell(f);
     char *s = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
     rewind(f);
@@ -632,7 +652,8 @@ static char *slurp(FILE *f) {
     return s;
 }
 
-static void test_json(void) {
+static void test_json(void)
+{
     FILE *f = tmpfile();
     kpe_json_str(f, "a\"b\\c\n\x01\xff/", 9);
     char *s = slurp(f);
@@ -641,7 +662,8 @@ static void test_json(void) {
     fclose(f);
 }
 
-static int write_file(const char *path, const uint8_t *d, size_t n) {
+static int write_file(const char *path, const uint8_t *d, size_t n)
+{
     FILE *f = fopen(path, "wb");
     if (!f)
         return -1;
@@ -649,7 +671,8 @@ static int write_file(const char *path, const uint8_t *d, size_t n) {
     return (fclose(f) == 0 && w == n) ? 0 : -1;
 }
 
-static uint8_t *read_all(const char *path, size_t *n) {
+static uint8_t *read_all(const char *path, size_t *n)
+{
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -667,7 +690,8 @@ static uint8_t *read_all(const char *path, size_t *n) {
 }
 
 /* Run the CLI; captured stdout/stderr are returned in *out / *err (caller frees). */
-static int run(char **out, char **err, int argc, ...) {
+static int run(char **out, char **err, int argc, ...)
+{
     char *argv[16];
     va_list ap;
     va_start(ap, argc);
@@ -692,7 +716,8 @@ static int run(char **out, char **err, int argc, ...) {
     return rc;
 }
 
-static void test_cli(void) {
+static void test_cli(void)
+{
     char dir[] = "/tmp/kmdpe_unit_XXXXXX";
     if (!mkdtemp(dir)) {
         CHECK(!"mkdtemp");
@@ -808,7 +833,8 @@ static void test_cli(void) {
 
 /* ---- seeds ------------------------------------------------------------------------------ */
 
-static int write_seeds(const char *dir, char **extra, int nextra) {
+static int write_seeds(const char *dir, char **extra, int nextra)
+{
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "kmdpe_unit: cannot create %s: %s\n", dir, strerror(errno));
         return 2;
@@ -863,7 +889,8 @@ static int write_seeds(const char *dir, char **extra, int nextra) {
     return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     if (argc >= 3 && strcmp(argv[1], "--write-seeds") == 0)
         return write_seeds(argv[2], argv + 3, argc - 3);
     if (argc != 1) {
