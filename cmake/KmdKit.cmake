@@ -46,7 +46,11 @@ endif()
 set(_kmd_repro_flags
     "-ffile-prefix-map=${KMDKIT_ROOT}/=kmdkit/" "-ffile-prefix-map=${CMAKE_SOURCE_DIR}/="
     "-ffile-prefix-map=${CMAKE_BINARY_DIR}=build")
-set(_kmd_warning_flags -Wall -Wextra)
+# What C lets through with a warning but a driver must never ship with: a call to an undeclared
+# routine (its pointer result truncated to int, e.g. PsGetProcessImageFileName, which MinGW does
+# not declare), an integer used as a pointer, a pointer of the wrong type.
+set(_kmd_warning_flags -Wall -Wextra -Werror=implicit-function-declaration -Werror=int-conversion
+    -Werror=incompatible-pointer-types)
 
 if(KMDKIT_ARCH STREQUAL "x64")
     set(_kmd_driver_entry DriverEntry)
@@ -59,13 +63,30 @@ else()
     set(_kmd_arch_link_flags)
     set(_kmd_driver_arch_libs gcc) # 64-bit division helpers
 endif()
+set(_kmd_driver_arch_flags)
+if(KMDKIT_ARCH STREQUAL "x86")
+    # x86 kernel code may touch x87/MMX/SSE registers only between KeSaveFloatingPointState and
+    # KeRestoreFloatingPointState: the compiler must not use them on its own (e.g. to copy structs).
+    set(_kmd_driver_arch_flags -mgeneral-regs-only)
+endif()
+
+# Release builds use -O2, not CMake's -O3: what kernel code is usually built with (MSVC /O2), with
+# less code growth from aggressive inlining and unrolling.
+if(CMAKE_C_FLAGS_RELEASE MATCHES "(^| )-O3( |$)")
+    string(REGEX REPLACE "(^| )-O3( |$)" "\\1-O2\\2" CMAKE_C_FLAGS_RELEASE "${CMAKE_C_FLAGS_RELEASE}")
+endif()
 
 # Windows 7 SP1 is the oldest system the drivers declare routines for.
 set(KMDKIT_DRIVER_DEFINES _WIN32_WINNT=0x0601 NTDDI_VERSION=0x06010000 $<IF:$<CONFIG:Debug>,DBG=1,DBG=0>)
 set(KMDKIT_DRIVER_COMPILE_OPTIONS
     # The kernel has no C runtime, no __stack_chk_* and ntoskrnl exports no __chkstk.
     -ffreestanding -fno-builtin -fno-stack-protector -mno-stack-arg-probe -fno-common
-    ${_kmd_warning_flags}
+    ${_kmd_warning_flags} ${_kmd_driver_arch_flags}
+    # Stack probes are off (above), so a frame larger than a page could step over the stack's
+    # guard page unnoticed; kernel stacks are 12 KB (x86) to 24 KB (x64) in all. No VLAs either:
+    # their size is not known at compile time.
+    $<IF:$<C_COMPILER_ID:Clang>,-Wframe-larger-than=4096;-Werror=frame-larger-than,-Werror=frame-larger-than=4096>
+    -Werror=vla
     # Pool tags are multi-character constants ('gaT1') by design.
     -Wno-multichar
     ${_kmd_repro_flags})
