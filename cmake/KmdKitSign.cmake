@@ -137,24 +137,51 @@ function(_kmd_setup_signing)
         list(APPEND sign_args --cert "${KMDKIT_SIGN_CERT}" --key "${KMDKIT_SIGN_KEY}")
         set(origin "${KMDKIT_SIGN_CERT}")
     else()
-        # The generated test certificate: made once per build tree, kept while its subject matches.
+        # The generated test certificate: made once per build tree, kept while its subject and
+        # validity start match. Its validity starts a day before the signing time (a signature
+        # must not predate its certificate; `openssl req -x509` would start it now, after the
+        # fixed 2024 signing time) and ends ten years from now.
         set(key "${KMDKIT_SIGN_DIR}/test-signing.key")
         set(gen "${KMDKIT_SIGN_DIR}/test-signing.crt")
         set(stamp "${KMDKIT_SIGN_DIR}/test-signing.subject")
-        set(have_subject "")
+        math(EXPR start "${KMDKIT_SIGN_TIME} - 86400")
+        execute_process(COMMAND date -u -d "@${start}" +%Y%m%d%H%M%SZ OUTPUT_VARIABLE start_date
+                        OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
+        string(TIMESTAMP now %s UTC)
+        math(EXPR end "${now} + 3650 * 86400")
+        execute_process(COMMAND date -u -d "@${end}" +%Y%m%d%H%M%SZ OUTPUT_VARIABLE end_date
+                        OUTPUT_STRIP_TRAILING_WHITESPACE)
+        set(want "${KMDKIT_SIGN_SUBJECT}\nvalid from ${start_date}")
+        set(have "")
         if(EXISTS "${stamp}")
-            file(READ "${stamp}" have_subject)
+            file(READ "${stamp}" have)
         endif()
-        if(NOT EXISTS "${key}" OR NOT EXISTS "${gen}" OR NOT have_subject STREQUAL KMDKIT_SIGN_SUBJECT)
-            message(STATUS "KmdKit: generating a test-signing certificate (${KMDKIT_SIGN_SUBJECT})")
+        if(NOT EXISTS "${key}" OR NOT EXISTS "${gen}" OR NOT have STREQUAL want)
+            message(STATUS "KmdKit: generating a test-signing certificate (${KMDKIT_SIGN_SUBJECT}, valid from ${start_date})")
             file(REMOVE "${key}" "${gen}")
+            set(ca_dir "${KMDKIT_SIGN_DIR}/ca")
+            file(REMOVE_RECURSE "${ca_dir}")
+            file(MAKE_DIRECTORY "${ca_dir}")
+            file(WRITE "${ca_dir}/index.txt" "")
+            # `openssl ca -selfsign` is the one openssl 3.0 command that takes a start date.
+            file(WRITE "${ca_dir}/ca.cnf" "[ca]\ndefault_ca = kmd\n[kmd]\ndatabase = ${ca_dir}/index.txt\n"
+                 "new_certs_dir = ${ca_dir}\nserial = ${ca_dir}/serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\n"
+                 "[any]\ncommonName = optional\norganizationName = optional\norganizationalUnitName = optional\n"
+                 "countryName = optional\nstateOrProvinceName = optional\nlocalityName = optional\n"
+                 "emailAddress = optional\n[ext]\nbasicConstraints = critical,CA:TRUE\n"
+                 "keyUsage = critical,digitalSignature\nextendedKeyUsage = codeSigning\n"
+                 "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid:always\n")
+            _kmd_openssl("${key}" "openssl could not make the test key"
+                         genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "${key}")
+            file(CHMOD "${key}" PERMISSIONS OWNER_READ OWNER_WRITE)
+            _kmd_openssl("${gen}" "openssl could not make the certificate request"
+                         req -new -key "${key}" -subj "${KMDKIT_SIGN_SUBJECT}" -out "${ca_dir}/request.csr")
             _kmd_openssl("${gen}" "openssl could not make the test certificate"
-                         req -x509 -newkey rsa:3072 -sha256 -nodes -days 3650
-                         -subj "${KMDKIT_SIGN_SUBJECT}"
-                         -addext "extendedKeyUsage=codeSigning"
-                         -addext "keyUsage=critical,digitalSignature"
-                         -keyout "${key}" -out "${gen}")
-            file(WRITE "${stamp}" "${KMDKIT_SIGN_SUBJECT}")
+                         ca -batch -selfsign -notext -rand_serial -config "${ca_dir}/ca.cnf" -extensions ext
+                         -keyfile "${key}" -in "${ca_dir}/request.csr" -out "${gen}"
+                         -startdate "${start_date}" -enddate "${end_date}")
+            file(REMOVE_RECURSE "${ca_dir}")
+            file(WRITE "${stamp}" "${want}")
         endif()
         file(CHMOD "${key}" PERMISSIONS OWNER_READ OWNER_WRITE)
         configure_file("${gen}" "${cert_pem}" COPYONLY)

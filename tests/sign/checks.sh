@@ -54,8 +54,15 @@ cert)
     grep -q "rsaEncryption" <<<"$text" || fail "key is not RSA"
     grep -q "Signature Algorithm: sha256WithRSAEncryption" <<<"$text" || fail "not signed with SHA-256"
     grep -A1 "Extended Key Usage" <<<"$text" | grep -q "Code Signing" || fail "no codeSigning extended key usage"
+    # Valid at the signing time: from no later than it, to ten years ahead.
+    sign_time=${3:?SIGN_TIME}
+    start=$(date -u -d "$(openssl x509 -in "$crt" -noout -startdate | cut -d= -f2)" +%s)
+    end=$(date -u -d "$(openssl x509 -in "$crt" -noout -enddate | cut -d= -f2)" +%s)
+    [ "$start" -le "$sign_time" ] || fail "the certificate starts at $start, after the signing time $sign_time"
+    [ "$end" -gt $((sign_time + 9 * 365 * 86400)) ] || fail "the certificate ends at $end, less than 9 years after the signing time"
     echo "subject: $(openssl x509 -in "$crt" -noout -subject)"
-    echo "PASS: RSA-3072, sha256WithRSAEncryption, EKU Code Signing"
+    echo "valid: $(openssl x509 -in "$crt" -noout -startdate) $(openssl x509 -in "$crt" -noout -enddate) (signing time $sign_time)"
+    echo "PASS: RSA-3072, sha256WithRSAEncryption, EKU Code Signing, valid at the signing time"
     ;;
 key)
     dir=$2 dist=$3 src=$4
