@@ -3,7 +3,7 @@
 # code, its output, its logs and what is left on the VM afterwards.
 #
 #   check.sh CASE      CASE: usage missing_dist ok unreachable wrong_key driver_fails client_fails
-#                            corrupted parallel snapshot_keep
+#                            corrupted parallel snapshot_keep symbols_usage symbols
 # Environment (set by tests/deploy/CMakeLists.txt):
 #   DEPLOY_VM  ci/deploy-vm      DIST  the build's dist/      WORK  a scratch folder for this case
 #   VM1, VM2   the fake VMs' folders (fakevm.sh start DIR)
@@ -74,6 +74,38 @@ both_configs() { cat "$VM1/ssh_config" "$VM2/ssh_config" >"$WORK/ssh_config"; }
 # A copy of dist/ to spoil.
 copy_dist() { cp -a "$DIST" "$WORK/dist"; }
 resum() { (cd "$WORK/dist" && awk '{print $2}' SHA256SUMS | xargs sha256sum >SHA256SUMS.new && mv SHA256SUMS.new SHA256SUMS); }
+
+# --symbols cases. A clang tree's dist/ has a symbol store (symbols/<name>.pdb/<GUID><age>/<name>.pdb,
+# listed in SHA256SUMS); a GCC tree's has none, so these cases make a stand-in store there: to
+# deploy-vm a PDB is a file to copy and verify, and what it checks (the layout, SHA256SUMS, the
+# hashes on the VM) is the same.
+sym_lines() { grep -E '^[0-9a-f]{64} [ *]symbols/' "$1/SHA256SUMS"; }
+dist_with_symbols() { # DIR: a copy of dist/ with a symbol store (the real one, else a stand-in)
+    cp -a "$DIST" "$1"
+    if sym_lines "$1" >/dev/null; then
+        echo "check: this tree's dist/ has a symbol store: $(sym_lines "$1" | wc -l) PDBs"
+        return
+    fi
+    local n g
+    for n in skeleton skeleton_client; do
+        g=0123456789ABCDEF0123456789ABCDEF1
+        mkdir -p "$1/symbols/$n.pdb/$g"
+        { echo "stand-in for $n.pdb (tests/deploy/check.sh): not a PDB"; head -c 50000 /dev/urandom; } \
+            >"$1/symbols/$n.pdb/$g/$n.pdb"
+        (cd "$1" && sha256sum "symbols/$n.pdb/$g/$n.pdb" >>SHA256SUMS)
+    done
+    echo "check: this tree's dist/ has no symbol store (GCC): a stand-in store of 2 files is used"
+}
+dist_without_symbols() { # DIR: prints the path of a dist/ with no symbol store
+    if ! sym_lines "$DIST" >/dev/null && [ ! -e "$DIST/symbols" ]; then
+        echo "$DIST"
+        return
+    fi
+    cp -a "$DIST" "$1"
+    rm -rf "$1/symbols"
+    sed -i -E '/^[0-9a-f]{64} [ *]symbols\//d' "$1/SHA256SUMS"
+    echo "$1"
+}
 
 common=(--timeout 90 --log-dir "$WORK/logs")
 # A case without a fake VM (usage, unreachable) finds no alias file: a placeholder says so.
@@ -304,6 +336,75 @@ EOF
     if printf "%s\n" "$st" | tr -d "\r" | grep -Eq "^state +running$"; then ok "the kept skeleton still runs"; else fail "the kept skeleton was touched: $st"; fi
     vm_kmdctl "$VM" stop skeleton >/dev/null 2>&1
     vm_kmdctl "$VM" remove skeleton >/dev/null 2>&1
+    expect_service_gone "$VM" skeleton
+    ;;
+symbols_usage)
+    # --symbols without a usable symbol store: exit 2, naming the problem, before any host.
+    nosym=$(dist_without_symbols "$WORK/nosym")
+    deploy --host nowhere.invalid --dist "$nosym" --symbols
+    expect_rc 2
+    expect "error: --symbols: .*/$(basename "$nosym") has no symbols/ folder\. GCC builds \(presets x64, x64-debug\) make no PDBs"
+    expect "cmake --workflow --preset x64-clang .*ci/deploy-vm --preset x64-clang --symbols"
+    expect_no "logs in"
+    # A store whose listed PDB is missing, or whose SHA256SUMS names a path outside the layout.
+    dist_with_symbols "$WORK/dist"
+    first=$(sym_lines "$WORK/dist" | head -n 1 | awk '{print $2}')
+    mv "$WORK/dist/$first" "$WORK/first.pdb"
+    deploy --host nowhere.invalid --dist "$WORK/dist" --symbols
+    expect_rc 2; expect "error: .*/dist/$first is listed in SHA256SUMS but missing"
+    mv "$WORK/first.pdb" "$WORK/dist/$first"
+    cp "$WORK/dist/SHA256SUMS" "$WORK/sums.orig"
+    echo "$(sha256sum <"$WORK/dist/$first" | cut -d' ' -f1)  symbols/../../escape.pdb" >>"$WORK/dist/SHA256SUMS"
+    deploy --host nowhere.invalid --dist "$WORK/dist" --symbols
+    expect_rc 2; expect "error: .*/dist/SHA256SUMS: 'symbols/\.\./\.\./escape\.pdb' is not a symbol-store path"
+    # A symbols/ folder that SHA256SUMS does not list is not shipped blind.
+    grep -Ev '^[0-9a-f]{64} [ *]symbols/' "$WORK/sums.orig" >"$WORK/dist/SHA256SUMS"
+    deploy --host nowhere.invalid --dist "$WORK/dist" --symbols
+    expect_rc 2; expect "error: --symbols: .*/dist/SHA256SUMS lists no PDB of .*/dist/symbols/, so none could be verified"
+    expect_no "logs in"
+    ;;
+symbols)
+    # --symbols: the store arrives in kmdkit-symbols with every file's hash intact, is verified on the
+    # VM, outlives the staging folder, and a damaged PDB stops the run before any driver is installed.
+    store=$(vm_home "$VM")/kmdkit-symbols
+    rm -rf "$store"
+    dist_with_symbols "$WORK/dist"
+    n=$(sym_lines "$WORK/dist" | wc -l)
+    deploy "${vmo[@]}" "${common[@]}" --dist "$WORK/dist" --driver skeleton --symbols
+    expect_rc 0
+    p="^\[$hv\] step"
+    expect "$p 3/13: verify checksums \(kmdctl checksums SHA256SUMS\): ok$"
+    expect "$p 4/13: copy $n PDBs \+ SHA256SUMS to the symbol store kmdkit-symbols: ok$"
+    expect "$p 5/13: verify symbols \(kmdctl checksums kmdkit-symbols\\\\SHA256SUMS\): ok$"
+    expect "^\[$hv\] symbol store: C:\\\\users\\\\[^\\]+\\\\kmdkit-symbols; WinDbg on $hv: \.sympath\+ srv\*C:\\\\users\\\\[^\\]+\\\\kmdkit-symbols$"
+    expect "$p 10/13: run skeleton.exe \(smoke test\): ok \(exit 0\)$"
+    expect "$p 13/13: remove staging folder: ok$"
+    expect "all 1 host\(s\) passed"
+    first=$(sym_lines "$WORK/dist" | head -n 1 | awk '{print $2}')
+    expect_file "$WORK/logs/$hv.log" "^ +\| OK ${first#symbols/}$"  # kmdctl on the VM, file by file
+    expect_file "$WORK/logs/$hv.log" "^ +\| checksums: all $n files OK$"
+    # The hashes on the VM's disk (its home is a folder here), independently of kmdctl.
+    good=0
+    while read -r sum name; do
+        f=$store/${name#symbols/}
+        got=$(sha256sum <"$f" 2>/dev/null | cut -d' ' -f1)
+        if [ "$got" = "$sum" ]; then good=$((good + 1)); else fail "$f: sha256 '${got:-missing}', expected $sum"; fi
+    done < <(sym_lines "$WORK/dist")
+    if [ "$good" = "$n" ]; then ok "all $n PDBs are on the VM with their hashes (kmdkit-symbols kept after the staging folder went)"; fi
+    if [ -f "$store/SHA256SUMS" ] && [ "$(wc -l <"$store/SHA256SUMS")" = "$n" ]; then
+        ok "kmdkit-symbols/SHA256SUMS lists the $n PDBs"
+    else
+        fail "kmdkit-symbols/SHA256SUMS is missing or does not list $n lines"
+    fi
+    # A PDB changed after SHA256SUMS was written: the VM's check catches it, nothing is installed.
+    b=$(od -An -tu1 -j 100 -N 1 "$WORK/dist/$first" | tr -d ' ')
+    perl -e 'print chr($ARGV[0])' $(((b + 1) % 256)) | dd of="$WORK/dist/$first" bs=1 seek=100 conv=notrunc status=none
+    deploy "${vmo[@]}" "${common[@]}" --dist "$WORK/dist" --driver skeleton --symbols
+    expect_rc 1
+    expect "$p 5/13: verify symbols .*: FAILED$"
+    expect "^\[$hv\] +\| MISMATCH ${first#symbols/}$"
+    expect "^$hv +FAILED +[0-9]+ +5/13 verify symbols"
+    expect_no "install driver|rollback"
     expect_service_gone "$VM" skeleton
     ;;
 *)

@@ -68,7 +68,7 @@ make_prefix() {
             (wine_env "$p" && "$wineserver" -k >/dev/null 2>&1; timeout 30 "$wineserver" -w) || true
         done
         rm -rf "$copy" "$copy.tmp"
-        cp -a "$prefix" "$copy.tmp" && mv "$copy.tmp" "$copy" || die "cannot copy $prefix to $copy"
+        if ! { cp -a "$prefix" "$copy.tmp" && mv "$copy.tmp" "$copy"; }; then die "cannot copy $prefix to $copy"; fi
         echo "fakevm prefix $copy: copied from $prefix in $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
     done
 }
@@ -126,12 +126,13 @@ start_vm() {
     stop_vm "$dir"
     home=$prefix/drive_c/users/$user
 
-    # Revert to the snapshot: fresh registry, no staging folders or files of an earlier run.
+    # Revert to the snapshot: fresh registry, no staging folders, symbol store or files of an
+    # earlier run.
     wine_env "$prefix"
     "$wineserver" -k >/dev/null 2>&1 || true
     timeout 30 "$wineserver" -w || true
     for f in "${snapshot_files[@]}"; do cp -p "$prefix/.kmdkit-snapshot/$f" "$prefix/$f"; done
-    rm -rf "${home:?}/kmdkit-staging" "$home"/*.exe
+    rm -rf "${home:?}/kmdkit-staging" "$home/kmdkit-symbols" "$home"/*.exe
     rm -f "$dir"/{commands.log,driver.log,sshd.log,known_hosts,ssh_config}
 
     [ -f "$dir/host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C fakevm-host -f "$dir/host_ed25519"
