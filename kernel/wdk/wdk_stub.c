@@ -1,2 +1,0 @@
-/* placeholder: replaced by the WDK compatibility library */
-typedef int kmd_wdk_placeholder;
