@@ -35,7 +35,8 @@
 # configure, so a misspelt keyword never becomes a client argument; put client arguments after
 # a literal `--` in COMMAND to pass such words through unchecked.
 #
-# All of them share one prefix per build tree (<build>/wine/prefix, made once), one wineserver
+# All of them share one prefix per build tree (<build>/wine/prefix: hard links to the user's shared
+# prefix KMDKIT_WINE_TEMPLATE, made once for all trees, plus its own registry), one wineserver
 # session per ctest run (kmdkit.wine.session-start/-stop), a lock (tests run one at a time against
 # the session), a timeout (KMDKIT_WINE_TIMEOUT), and the label "wine". DbgPrint output goes to
 # <build>/wine/driver.log.
@@ -60,8 +61,26 @@ elseif(KMDKIT_WINE_TESTS AND NOT _kmd_wine_x86_said)
                    "x86 drivers are still linted and signed")
 endif()
 
+# The prefix every build tree of this user links to (kmdkit-wine.sh prefix): made once, by the
+# first tree that runs a Wine test; per Wine version, so an upgraded Wine gets a new one. Empty:
+# each tree makes a prefix of its own.
+if(KMDKIT_WINE_ENABLED AND NOT DEFINED CACHE{KMDKIT_WINE_TEMPLATE})
+    execute_process(COMMAND "${CMAKE_CROSSCOMPILING_EMULATOR}" --version OUTPUT_VARIABLE _kmd_wine_version
+                    ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+    string(REGEX REPLACE "[^A-Za-z0-9.]+" "-" _kmd_wine_version "${_kmd_wine_version}")
+    string(REGEX REPLACE "-+$" "" _kmd_wine_version "${_kmd_wine_version}")
+    if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
+        set(_kmd_cache "$ENV{XDG_CACHE_HOME}")
+    else()
+        set(_kmd_cache "$ENV{HOME}/.cache")
+    endif()
+    set(KMDKIT_WINE_TEMPLATE "${_kmd_cache}/kmdkit/${_kmd_wine_version}-x64" CACHE PATH
+        "Wine prefix shared by every build tree (each tree links to it); empty: one prefix per tree")
+endif()
+
 set(KMDKIT_WINE_ENV
     "KMDKIT_WINE=${CMAKE_CROSSCOMPILING_EMULATOR}"
+    "KMDKIT_WINE_TEMPLATE=${KMDKIT_WINE_TEMPLATE}"
     "WINEPREFIX=${KMDKIT_WINE_DIR}/prefix"
     "KMDKIT_WINE_LOG=${KMDKIT_WINE_DIR}/driver.log"
     "WINEDEBUG=-all"

@@ -3,8 +3,10 @@
 # DbgPrint captured to a log, drivers handled with Wine's sc. Called by the CTest fixtures that
 # KmdKitWine.cmake registers; usable by hand with the same environment:
 #   KMDKIT_WINE=/usr/lib/wine/wine64 WINEPREFIX=<build>/wine/prefix KMDKIT_WINE_LOG=<build>/wine/driver.log
+#   [KMDKIT_WINE_TEMPLATE=~/.cache/kmdkit/wine-8.0-x64]
 #
-#   kmdkit-wine.sh prefix                       create the prefix once (reused afterwards)
+#   kmdkit-wine.sh prefix                       create the prefix once (reused afterwards); with
+#                                               KMDKIT_WINE_TEMPLATE, link it to that shared prefix
 #   kmdkit-wine.sh session-start | session-stop
 #   kmdkit-wine.sh load NAME FILE.sys [--expect-log RE]...
 #   kmdkit-wine.sh load-fails NAME FILE.sys WIN32_ERROR [--expect-log RE]...
@@ -147,6 +149,19 @@ run_checked() {
     exit $fail
 }
 
+# wineboot FOLDER: a new prefix in FOLDER (about 6 s and 700 MB), marked ready when complete.
+wineboot_prefix() {
+    local dir=$1 start
+    start=$(date +%s)
+    rm -rf "$dir"
+    mkdir -p "$(dirname "$dir")"
+    WINEPREFIX=$dir timeout 300 "${wine[@]}" wineboot -i </dev/null >"$state/wineboot.log" 2>&1 ||
+        { cat "$state/wineboot.log" >&2; die "wineboot -i failed for $dir"; }
+    WINEPREFIX=$dir timeout 60 "$wineserver" -w
+    touch "$dir/.kmdkit-ready"
+    echo "wine prefix $dir: created in $(($(date +%s) - start)) s"
+}
+
 case "${1:-}" in
 prefix)
     exec 9>"$WINEPREFIX.lock"
@@ -155,14 +170,32 @@ prefix)
         echo "wine prefix $WINEPREFIX: reused"
         exit 0
     fi
-    rm -rf "$WINEPREFIX"
+    template=${KMDKIT_WINE_TEMPLATE:-}
+    if [ -z "$template" ]; then
+        wineboot_prefix "$WINEPREFIX"
+        exit 0
+    fi
+    # A prefix shared by every build tree of this user: made once (under its own lock), then each
+    # tree's prefix is a copy made of hard links to its DLLs, programs and other read-only files
+    # (nearly all of the 700 MB), so that a new build tree costs no wineboot and no disk. Every
+    # other file is a real copy: wineserver rewrites the registry files in place, and a hard link
+    # would carry one tree's services into the shared prefix and every other tree.
+    exec 8>"$template.lock"
+    flock 8
+    if [ ! -f "$template/.kmdkit-ready" ]; then
+        wineboot_prefix "$template"
+    fi
+    tmp=$WINEPREFIX.linking.$$
+    rm -rf "$tmp" "$WINEPREFIX"
     mkdir -p "$(dirname "$WINEPREFIX")"
-    start=$(date +%s)
-    timeout 300 "${wine[@]}" wineboot -i </dev/null >"$state/wineboot.log" 2>&1 ||
-        { cat "$state/wineboot.log" >&2; die "wineboot -i failed for $WINEPREFIX"; }
-    timeout 60 "$wineserver" -w
-    touch "$WINEPREFIX/.kmdkit-ready"
-    echo "wine prefix $WINEPREFIX: created in $(($(date +%s) - start)) s"
+    cp -al "$template" "$tmp" || die "cannot link $template to $tmp"
+    find "$tmp" -type f ! \( -iname '*.dll' -o -iname '*.exe' -o -iname '*.nls' -o -iname '*.sys' \
+        -o -iname '*.drv' -o -iname '*.ocx' -o -iname '*.acm' -o -iname '*.cpl' -o -iname '*.tlb' \
+        -o -iname '*.ds' -o -iname '*.msstyles' -o -iname '*.ttf' \) \
+        -exec sh -c 'for f; do cp -p "$f" "$f.copy" && mv -f "$f.copy" "$f" || exit 1; done' sh {} + ||
+        die "cannot copy the writable files of $template"
+    mv "$tmp" "$WINEPREFIX" || die "cannot move $tmp to $WINEPREFIX"
+    echo "wine prefix $WINEPREFIX: linked to the shared prefix $template (no wineboot)"
     ;;
 session-start)
     # -p keeps the server (and so the loaded drivers) alive between the tests of this run. The
