@@ -20,7 +20,9 @@ set(KMDKIT_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}")
 
 if(NOT CMAKE_SYSTEM_NAME STREQUAL "Windows" OR NOT DEFINED KMDKIT_ARCH)
     message(FATAL_ERROR "KmdKit: configure with -DCMAKE_TOOLCHAIN_FILE=${KMDKIT_ROOT}/toolchain-mingw.cmake "
-                        "(this build targets '${CMAKE_SYSTEM_NAME}', not Windows via MinGW-w64)")
+                        "(this build targets '${CMAKE_SYSTEM_NAME}', not Windows via MinGW-w64), in a new "
+                        "build folder or with `cmake --fresh`: a folder configured once keeps the compiler "
+                        "it found first, and the toolchain file is read only on a first configure")
 endif()
 if(NOT KMDKIT_ARCH MATCHES "^(x64|x86)$")
     message(FATAL_ERROR "KmdKit: unknown KMDKIT_ARCH '${KMDKIT_ARCH}' (expected x64 or x86)")
@@ -49,8 +51,8 @@ set(_kmd_repro_flags
 # What C lets through with a warning but a driver must never ship with: a call to an undeclared
 # routine (its pointer result truncated to int, e.g. PsGetProcessImageFileName, which MinGW does
 # not declare), an integer used as a pointer, a pointer of the wrong type.
-set(_kmd_warning_flags -Wall -Wextra -Werror=implicit-function-declaration -Werror=int-conversion
-    -Werror=incompatible-pointer-types)
+set(_kmd_warning_flags -Wall -Wextra
+    "$<$<COMPILE_LANGUAGE:C>:-Werror=implicit-function-declaration;-Werror=int-conversion;-Werror=incompatible-pointer-types>")
 
 if(KMDKIT_ARCH STREQUAL "x64")
     set(_kmd_driver_entry DriverEntry)
@@ -447,7 +449,7 @@ function(_kmd_wdk fn name kind)
         endif()
     endif()
     # WDK code passes e.g. a PKEVENT* as a PVOID* (MSVC accepts it): a warning, not kmdkit's error.
-    target_compile_options(${name} PRIVATE -Wno-error=incompatible-pointer-types)
+    target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C>:-Wno-error=incompatible-pointer-types>)
     if(kind STREQUAL "driver")
         target_include_directories(${name} SYSTEM BEFORE PRIVATE "${KMDKIT_ROOT}/headers/kmdkit/wdk/kernel")
         target_link_libraries(${name} PRIVATE kmdkit_wdk)
