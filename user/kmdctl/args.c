@@ -21,6 +21,19 @@ const struct kmdctl_option_word kmdctl_options[] = {
     {L"--out-file", KMDCTL_OPT_OUT_FILE, 1},
     {L"--ioctl", KMDCTL_OPT_IOCTL, 1},
     {L"--device", KMDCTL_OPT_DEVICE, 1},
+    {L"--code", KMDCTL_OPT_CODE, 1},
+    {L"--type", KMDCTL_OPT_TYPE, 1},
+    {L"--functions", KMDCTL_OPT_FUNCTIONS, 1},
+    {L"--methods", KMDCTL_OPT_METHODS, 1},
+    {L"--exclude", KMDCTL_OPT_EXCLUDE, 1},
+    {L"--count", KMDCTL_OPT_COUNT, 1},
+    {L"--first", KMDCTL_OPT_FIRST, 1},
+    {L"--seed", KMDCTL_OPT_SEED, 1},
+    {L"--max-size", KMDCTL_OPT_MAX_SIZE, 1},
+    {L"--expect-errors", KMDCTL_OPT_EXPECT_ERRORS, 1},
+    {L"--timeout", KMDCTL_OPT_TIMEOUT, 1},
+    {L"--cancel-after", KMDCTL_OPT_CANCEL_AFTER, 1},
+    {L"--journal", KMDCTL_OPT_JOURNAL, 1},
 };
 const size_t kmdctl_option_count = sizeof kmdctl_options / sizeof *kmdctl_options;
 
@@ -194,6 +207,82 @@ static DWORD take_operand(enum kmdctl_operand kind, const wchar_t *s, struct kmd
     return ERROR_SUCCESS;
 }
 
+/* A --code or --exclude value into `list`. */
+static DWORD take_code(const wchar_t *opt, const wchar_t *val, DWORD *list, size_t *count,
+                       char *why, size_t why_size)
+{
+    char v[40], sub[400];
+    DWORD err;
+
+    if (*count == KMDCTL_FUZZ_MAX_GIVEN)
+        return usage(ERROR_BAD_ARGUMENTS, why, why_size, "more than %d %s options",
+                     KMDCTL_FUZZ_MAX_GIVEN, u8(opt, v, sizeof v));
+    err = kmd_parse_ioctl_code(val, &list[*count], sub, sizeof sub);
+    if (err)
+        return usage(err, why, why_size, "%s: %s", u8(opt, v, sizeof v), sub);
+    (*count)++;
+    return ERROR_SUCCESS;
+}
+
+/* A number option of fuzz, from `min` to `max`. */
+static DWORD take_number(const char *opt, const wchar_t *val, DWORD min, DWORD max, DWORD *out,
+                         char *why, size_t why_size)
+{
+    char sub[400];
+    DWORD err = kmd_parse_number(val, max, out, sub, sizeof sub);
+
+    if (err)
+        return usage(err, why, why_size, "%s: %s", opt, sub);
+    if (*out < min)
+        return usage(ERROR_INVALID_PARAMETER, why, why_size, "%s: %lu is below the minimum %lu",
+                     opt, (unsigned long)*out, (unsigned long)min);
+    return ERROR_SUCCESS;
+}
+
+/* The options of fuzz (fuzz.h): values checked here, the codes built by the handler. */
+static DWORD take_fuzz_option(unsigned flag, const wchar_t *val, struct kmdctl_fuzz_options *f,
+                              char *why, size_t why_size)
+{
+    switch (flag) {
+    case KMDCTL_OPT_CODE:
+        return take_code(L"--code", val, f->codes, &f->code_count, why, why_size);
+    case KMDCTL_OPT_EXCLUDE:
+        return take_code(L"--exclude", val, f->excludes, &f->exclude_count, why, why_size);
+    case KMDCTL_OPT_TYPE:
+        f->type_given = 1;
+        return kmdctl_fuzz_parse_type(val, &f->type, why, why_size);
+    case KMDCTL_OPT_FUNCTIONS:
+        f->functions_given = 1;
+        return kmdctl_fuzz_parse_functions(val, &f->function_first, &f->function_last, why,
+                                           why_size);
+    case KMDCTL_OPT_METHODS:
+        return kmdctl_fuzz_parse_methods(val, &f->methods, why, why_size);
+    case KMDCTL_OPT_COUNT:
+        return take_number("--count", val, 1, KMDCTL_FUZZ_COUNT_MAX, &f->count, why, why_size);
+    case KMDCTL_OPT_FIRST:
+        return take_number("--first", val, 1, 0xFFFFFFFF, &f->first, why, why_size);
+    case KMDCTL_OPT_SEED:
+        return kmdctl_fuzz_parse_seed(val, &f->seed, &f->seed_random, why, why_size);
+    case KMDCTL_OPT_MAX_SIZE:
+        return take_number("--max-size", val, 0, KMDCTL_BUFFER_CAP, &f->max_size, why, why_size);
+    case KMDCTL_OPT_EXPECT_ERRORS:
+        f->expect_given = 1;
+        return kmdctl_fuzz_parse_expect(val, f->expect, &f->expect_count, why, why_size);
+    case KMDCTL_OPT_TIMEOUT:
+        f->timeout_given = 1;
+        return take_number("--timeout", val, 10, KMDCTL_FUZZ_TIME_MAX, &f->timeout_ms, why,
+                           why_size);
+    case KMDCTL_OPT_CANCEL_AFTER:
+        f->cancel_given = 1;
+        return take_number("--cancel-after", val, 1, KMDCTL_FUZZ_TIME_MAX, &f->cancel_ms, why,
+                           why_size);
+    case KMDCTL_OPT_JOURNAL:
+        f->journal = val;
+        return ERROR_SUCCESS;
+    }
+    return ERROR_SUCCESS;
+}
+
 /* Checks one option's value and stores it; a later one overrides an earlier one. */
 static DWORD take_option(unsigned flag, const wchar_t *val, struct kmdctl_args *a, char *why,
                          size_t why_size)
@@ -250,6 +339,8 @@ static DWORD take_option(unsigned flag, const wchar_t *val, struct kmdctl_args *
                          u8(val, v, sizeof v));
         a->device = val;
         break;
+    default:
+        return take_fuzz_option(flag, val, &a->fuzz, why, why_size);
     }
     return err;
 }
@@ -267,6 +358,7 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
     memset(a, 0, sizeof *a);
     a->start_type = SERVICE_DEMAND_START;
     a->out_size = KMDCTL_OUT_SIZE_DEFAULT;
+    kmdctl_fuzz_defaults(&a->fuzz);
     if (why && why_size)
         why[0] = '\0';
 
@@ -401,6 +493,16 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
     }
     if ((c->options & KMDCTL_OPT_DEVICE) && !a->device)
         a->device = a->name;
+    /* A request still pending at --cancel-after is cancelled; at --timeout the host hung. */
+    if ((c->options & KMDCTL_OPT_CANCEL_AFTER) && !a->fuzz.cancel_given &&
+        a->fuzz.cancel_ms > a->fuzz.timeout_ms / 2)
+        a->fuzz.cancel_ms = a->fuzz.timeout_ms / 2 ? a->fuzz.timeout_ms / 2 : 1;
+    if ((c->options & KMDCTL_OPT_CANCEL_AFTER) && a->fuzz.cancel_ms >= a->fuzz.timeout_ms) {
+        err = usage(ERROR_INVALID_PARAMETER, why, why_size,
+                    "--cancel-after (%lu ms) must be shorter than --timeout (%lu ms)",
+                    (unsigned long)a->fuzz.cancel_ms, (unsigned long)a->fuzz.timeout_ms);
+        goto done;
+    }
 
 done:
     free(given);

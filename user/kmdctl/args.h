@@ -6,6 +6,8 @@
 
 #include <kmdkit/user.h>
 
+#include "fuzz.h"
+
 #define KMDCTL_OUT_SIZE_DEFAULT 256 /* --out-size when not given */
 #define KMDCTL_BUFFER_CAP 1048576   /* 1 MiB: the cap of --out-size, --in and --in-file */
 #define KMDCTL_MAX_IOCTLS 32        /* --ioctl given to run at most this often */
@@ -35,6 +37,20 @@ enum kmdctl_option {
     KMDCTL_OPT_DEVICE = 1u << 7,   /* --device D; default: the service name */
     KMDCTL_OPT_JSON = 1u << 8,     /* --json */
     KMDCTL_OPT_HELP = 1u << 9,     /* --help, -h */
+    /* fuzz (fuzz.h) */
+    KMDCTL_OPT_CODE = 1u << 10,          /* --code CODE, repeatable */
+    KMDCTL_OPT_TYPE = 1u << 11,          /* --type T */
+    KMDCTL_OPT_FUNCTIONS = 1u << 12,     /* --functions A-B */
+    KMDCTL_OPT_METHODS = 1u << 13,       /* --methods M,... */
+    KMDCTL_OPT_EXCLUDE = 1u << 14,       /* --exclude CODE, repeatable */
+    KMDCTL_OPT_COUNT = 1u << 15,         /* --count N */
+    KMDCTL_OPT_FIRST = 1u << 16,         /* --first K */
+    KMDCTL_OPT_SEED = 1u << 17,          /* --seed S|random */
+    KMDCTL_OPT_MAX_SIZE = 1u << 18,      /* --max-size B */
+    KMDCTL_OPT_EXPECT_ERRORS = 1u << 19, /* --expect-errors E,... */
+    KMDCTL_OPT_TIMEOUT = 1u << 20,       /* --timeout MS */
+    KMDCTL_OPT_CANCEL_AFTER = 1u << 21,  /* --cancel-after MS */
+    KMDCTL_OPT_JOURNAL = 1u << 22,       /* --journal F */
 };
 
 struct kmdctl_option_word {
@@ -81,6 +97,7 @@ struct kmdctl_args {
     const wchar_t *out_file;         /* ioctl --out-file */
     DWORD ioctls[KMDCTL_MAX_IOCTLS]; /* run: --ioctl CODE... */
     size_t ioctl_count;
+    struct kmdctl_fuzz_options fuzz; /* fuzz: its options (fuzz.h) */
 };
 
 /* Parses argv[1..argc-1] by the row of the subcommand it names. Returns 0, or a Win32 error

@@ -27,7 +27,10 @@ static const char tail[] =
     "  3  not found: no such file, service or device\n"
     "  4  wrong state: start when running, stop when stopped, remove when running, a service\n"
     "     of that name that is not a kernel driver\n"
-    "  5  checksums: a file mismatched or is missing, or a line is malformed\n";
+    "  5  checksums: a file mismatched or is missing, or a line is malformed\n"
+    "  6  fuzz: the device's host died or hung; the report names the request and its replay\n"
+    "     (for fuzz, 1 means findings: an error outside --expect-errors, or more bytes back\n"
+    "     than the output buffer holds)\n";
 
 struct text {
     char *buf;

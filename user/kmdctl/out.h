@@ -13,6 +13,7 @@ enum {
     KMDCTL_EXIT_NOT_FOUND = 3, /* no such file, service or device */
     KMDCTL_EXIT_STATE = 4,     /* wrong state: already running, not running, ... */
     KMDCTL_EXIT_CHECKSUM = 5,  /* checksums: a file mismatched, is missing or a line is malformed */
+    KMDCTL_EXIT_HOST_DIED = 6, /* fuzz: the device's host died or hung */
 };
 
 void out_init(int json, const char *command);

@@ -1,0 +1,56 @@
+# kmd_fuzz_contract(<header> <prefix>): what tests/fuzz and tests/soak need from an IOCTL contract
+# (examples/<name>/<name>_ioctl.h), read from the header itself so that the tests follow it:
+#   <prefix>_DEVICES  the \\.\ names: <X>_USER_NAME L"...", or every name of a <X>_NAMES list
+#   <prefix>_TYPE     the device type, hex (0x8100): <X>_DEVICE_TYPE (KMD_DEVICE_TYPE_BASE + 0x...)
+#   <prefix>_CODES    each KMD_CTL_CODE(<X>_DEVICE_TYPE, KMD_FUNCTION_BASE + n, METHOD_*, FILE_*),
+#                     as 0x hex, in the order of the header
+#   <prefix>_LAST     the highest function of them (hex), or 0x800 when there is none
+# A header this cannot read stops the configure, naming it.
+include_guard(GLOBAL)
+
+function(kmd_fuzz_contract header prefix)
+    file(READ "${header}" text)
+    string(REGEX REPLACE "\\\\\n" " " text "${text}") # join continued #define lines
+    if(NOT text MATCHES "_DEVICE_TYPE \\(KMD_DEVICE_TYPE_BASE \\+ (0x[0-9A-Fa-f]+)\\)")
+        message(FATAL_ERROR "${header}: no <X>_DEVICE_TYPE (KMD_DEVICE_TYPE_BASE + 0x...) to fuzz")
+    endif()
+    math(EXPR type "0x8000 + ${CMAKE_MATCH_1}" OUTPUT_FORMAT HEXADECIMAL)
+    set(devices)
+    if(text MATCHES "_USER_NAME L\"([A-Za-z0-9_]+)\"")
+        list(APPEND devices ${CMAKE_MATCH_1})
+    elseif(text MATCHES "_NAMES[ ]*{([^}]*)}")
+        string(REGEX MATCHALL "L\"[A-Za-z0-9_]+\"" names "${CMAKE_MATCH_1}")
+        foreach(n IN LISTS names)
+            string(REGEX REPLACE "^L\"(.*)\"$" "\\1" n "${n}")
+            list(APPEND devices ${n})
+        endforeach()
+    endif()
+    if(NOT devices)
+        message(FATAL_ERROR "${header}: no <X>_USER_NAME L\"...\" nor <X>_NAMES list: no device to fuzz")
+    endif()
+    set(methods METHOD_BUFFERED METHOD_IN_DIRECT METHOD_OUT_DIRECT METHOD_NEITHER)
+    set(accesses FILE_ANY_ACCESS FILE_READ_ACCESS FILE_WRITE_ACCESS)
+    set(re "KMD_CTL_CODE\\([A-Z0-9_]+_DEVICE_TYPE, *KMD_FUNCTION_BASE \\+ ([0-9]+), *(METHOD_[A-Z_]+), *(FILE_[A-Z_]+)\\)")
+    string(REGEX MATCHALL "${re}" calls "${text}")
+    set(codes)
+    set(last 0)
+    foreach(call IN LISTS calls)
+        string(REGEX MATCH "${re}" _ "${call}")
+        list(FIND methods "${CMAKE_MATCH_2}" method)
+        list(FIND accesses "${CMAKE_MATCH_3}" access)
+        if(method LESS 0 OR access LESS 0)
+            message(FATAL_ERROR "${header}: cannot read '${call}'")
+        endif()
+        if(CMAKE_MATCH_1 GREATER last)
+            set(last ${CMAKE_MATCH_1})
+        endif()
+        math(EXPR code "(${type} << 16) | (${access} << 14) | ((0x800 + ${CMAKE_MATCH_1}) << 2) | ${method}"
+             OUTPUT_FORMAT HEXADECIMAL)
+        list(APPEND codes ${code})
+    endforeach()
+    math(EXPR last "0x800 + ${last}" OUTPUT_FORMAT HEXADECIMAL)
+    set(${prefix}_DEVICES ${devices} PARENT_SCOPE)
+    set(${prefix}_TYPE ${type} PARENT_SCOPE)
+    set(${prefix}_CODES ${codes} PARENT_SCOPE)
+    set(${prefix}_LAST ${last} PARENT_SCOPE)
+endfunction()
