@@ -4,7 +4,8 @@
  *                             (default 1000), query, stop, query again later. "ok: ..." /
  *                             "FAIL: ..." lines, then "run: passed" when: at least half the
  *                             ticks expected in WAIT_MS came, the thread woke up for them,
- *                             every recorded interval lies between 0.5x and 10x the period (a
+ *                             the recorded intervals (wake-up to wake-up) add up to no more
+ *                             than the time the client saw between START and STOP (a
  *                             plausibility check, not a timing measurement), no tick came after
  *                             the stop and (on Windows) the DPC ran at DISPATCH_LEVEL
  *   timers start PERIOD_MS | stop | query
@@ -46,9 +47,12 @@ static void print_state(const char *what, const TIMERS_STATE *s)
 static int run(HANDLE h, DWORD period, DWORD wait_ms)
 {
     TIMERS_STATE s1, s2, s3;
-    DWORD err, min_ticks = wait_ms / period / 2, lo = period * 500, hi = period * 10000;
-    DWORD shortest = 0xFFFFFFFFu, longest = 0, outside = 0;
+    DWORD err, min_ticks = wait_ms / period / 2;
+    DWORD shortest = 0xFFFFFFFFu, longest = 0;
+    ULONGLONG sum_us = 0, before, after;
 
+    /* The driver measures from its START to each wake-up, all inside the client's START..STOP. */
+    before = GetTickCount64();
     if ((err = start(h, period)) != 0)
         return kmd_print_error("start", err);
     Sleep(wait_ms);
@@ -57,6 +61,7 @@ static int run(HANDLE h, DWORD period, DWORD wait_ms)
     print_state("running", &s1);
     if ((err = stop(h)) != 0)
         return kmd_print_error("stop", err);
+    after = GetTickCount64();
     if ((err = query(h, &s2)) != 0)
         return kmd_print_error("query", err);
     print_state("stopped", &s2);
@@ -68,7 +73,7 @@ static int run(HANDLE h, DWORD period, DWORD wait_ms)
         DWORD us = s2.IntervalsUs[i];
         shortest = us < shortest ? us : shortest;
         longest = us > longest ? us : longest;
-        outside += us < lo || us > hi;
+        sum_us += us;
     }
     printf("intervals (us):");
     for (unsigned i = 0; i < s2.Recorded && i < TIMERS_MAX_INTERVALS; i++)
@@ -86,11 +91,14 @@ static int run(HANDLE h, DWORD period, DWORD wait_ms)
     kmd_check(s2.Recorded ==
                   (s2.Wakeups < TIMERS_MAX_INTERVALS ? s2.Wakeups : TIMERS_MAX_INTERVALS),
               "%u intervals recorded (the first %u wake-ups)", s2.Recorded, TIMERS_MAX_INTERVALS);
-    kmd_check(outside == 0 && s2.Recorded > 0,
-              "intervals %lu..%lu us, each within %lu..%lu us (0.5x..10x the period: "
-              "plausibility, not a timing measurement)",
-              (unsigned long)shortest, (unsigned long)longest, (unsigned long)lo,
-              (unsigned long)hi);
+    /* Not a bound per interval: a wake-up that comes late can be followed by one that comes
+     * at once (and a delayed periodic timer may catch up), so only the sum is bounded. The
+     * clocks differ in resolution (GetTickCount64: 10-16 ms), hence the 32 ms of slack. */
+    kmd_check(s2.Recorded > 0 && sum_us <= (after - before + 32) * 1000,
+              "%u intervals of %lu..%lu us, %llu us in all, within the %llu ms between START "
+              "and STOP (plausibility, not a timing measurement)",
+              s2.Recorded, (unsigned long)shortest, (unsigned long)longest, sum_us,
+              after - before);
     kmd_check(s3.Dpcs == s2.Dpcs && s3.Wakeups == s2.Wakeups,
               "no DPC after STOP (%u, then %u after %lu ms)", s2.Dpcs, s3.Dpcs,
               (unsigned long)(3 * period));
