@@ -97,8 +97,7 @@ static int run(HANDLE h, DWORD period, DWORD wait_ms)
     kmd_check(s2.Recorded > 0 && sum_us <= (after - before + 32) * 1000,
               "%u intervals of %lu..%lu us, %llu us in all, within the %llu ms between START "
               "and STOP (plausibility, not a timing measurement)",
-              s2.Recorded, (unsigned long)shortest, (unsigned long)longest, sum_us,
-              after - before);
+              s2.Recorded, (unsigned long)shortest, (unsigned long)longest, sum_us, after - before);
     kmd_check(s3.Dpcs == s2.Dpcs && s3.Wakeups == s2.Wakeups,
               "no DPC after STOP (%u, then %u after %lu ms)", s2.Dpcs, s3.Dpcs,
               (unsigned long)(3 * period));
