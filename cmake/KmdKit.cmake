@@ -2,7 +2,7 @@
 #
 #   list(APPEND CMAKE_MODULE_PATH <kmdkit>/cmake)
 #   include(KmdKit)
-#   kmd_add_driver(mydrv SOURCES mydrv.c [LIBRARIES ...] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_DIST] [WDK])
+#   kmd_add_driver(mydrv SOURCES mydrv.c [LIBRARIES ...] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_CET] [NO_DIST] [WDK])
 #   kmd_add_client(mycli SOURCES mycli.c [LIBRARIES ...] [OUTPUT_NAME <file>] [SIGN] [WMAIN] [NO_DIST] [WDK])
 #   kmd_add_kernel_library(mylib SOURCES ...)  /  kmd_add_user_library(mylib SOURCES ...)
 #   kmd_wine_load(), kmd_wine_load_fails(), kmd_wine_test(), kmd_wine_cases(): KmdKitWine.cmake
@@ -312,7 +312,7 @@ function(_kmd_apply_settings name kind)
 endfunction()
 
 # --- kmd_add_driver -------------------------------------------------------------------------------
-# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_DIST] [WDK])
+# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_CET] [NO_DIST] [WDK])
 #   Builds <name>.sys (native subsystem, relocatable, NX, no timestamp), fixes it up with kmdpe,
 #   signs and verifies it, stages the signed copy in KMDKIT_DIST_DIR, and adds the ctest
 #   <name>.lint (kmdpe check, label lint). A contract header next to the sources is included
@@ -320,10 +320,14 @@ endfunction()
 #   INTEGRITY_CHECK sets the FORCE_INTEGRITY flag (needed by e.g. PsSetCreateProcessNotifyRoutineEx).
 #   NO_KLIB leaves out the kernel support library (kernel/lib).
 #   NO_COMPACT skips `kmdpe compact` (keeps .pdata as its own section and GNU ld's DOS stub).
+#   NO_CET: the driver is not shadow-stack safe: x64 images get no CET mark (kmdpe fix --no-cet,
+#   no lld -cetcompat) and the lint does not require one (kmdpe check --no-cet). Every other x64
+#   driver carries IMAGE_DLLCHARACTERISTICS_EX_CET_COMPAT: Windows 11 with kernel-mode
+#   hardware-enforced stack protection refuses drivers without it.
 #   NO_DIST: a driver that is not shipped (test fixtures): not signed, not staged, not linted.
 #   WDK: the sources are written for the WDK and MSVC and build unchanged (_kmd_wdk, docs/wdk.md).
 function(kmd_add_driver name)
-    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB;NO_COMPACT;NO_DIST;WDK" "" "SOURCES;LIBRARIES")
+    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB;NO_COMPACT;NO_CET;NO_DIST;WDK" "" "SOURCES;LIBRARIES")
     _kmd_check_args(kmd_add_driver "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
                     SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
 
@@ -334,6 +338,11 @@ function(kmd_add_driver name)
         target_link_options(${name} PRIVATE -Wl,--Xlink=-integritycheck) # lld has no --forceinteg
     elseif(A_INTEGRITY_CHECK)
         target_link_options(${name} PRIVATE -Wl,--forceinteg)
+    endif()
+    if(KMDKIT_COMPILER STREQUAL "clang" AND KMDKIT_ARCH STREQUAL "x64" AND NOT A_NO_CET)
+        # The CET mark: lld writes the EX_DLLCHARACTERISTICS debug entry next to the PDB's
+        # CodeView entry. GNU ld writes none; kmdpe fix adds it (_kmd_post_link_fixup).
+        target_link_options(${name} PRIVATE -Wl,--Xlink=-cetcompat)
     endif()
     if(KMDKIT_COMPILER STREQUAL "clang" AND NOT A_NO_COMPACT)
         # lld folds .pdata into .rdata itself; kmdpe compact, which leaves images with a debug
@@ -346,11 +355,12 @@ function(kmd_add_driver name)
     endif()
     target_link_libraries(${name} PRIVATE kmdkit_headers ${libs} ntoskrnl hal ${_kmd_driver_arch_libs})
     set_property(TARGET ${name} PROPERTY KMDKIT_INTEGRITY_CHECK ${A_INTEGRITY_CHECK})
+    set_property(TARGET ${name} PROPERTY KMDKIT_NO_CET ${A_NO_CET})
     if(A_WDK)
         _kmd_wdk(kmd_add_driver ${name} driver ${A_SOURCES})
     endif()
 
-    _kmd_post_link_fixup(${name} ${A_NO_COMPACT})
+    _kmd_post_link_fixup(${name} "${A_NO_COMPACT}" "${A_NO_CET}")
     set_property(GLOBAL APPEND PROPERTY KMDKIT_DRIVERS ${name})
     if(A_NO_DIST)
         return()
@@ -358,6 +368,9 @@ function(kmd_add_driver name)
     set(check_args --arch ${KMDKIT_ARCH})
     if(A_INTEGRITY_CHECK)
         list(APPEND check_args --require-integrity-check)
+    endif()
+    if(A_NO_CET)
+        list(APPEND check_args --no-cet)
     endif()
     _kmd_lint_gate(${name} ${check_args})
     _kmd_stage(${name} "${name}.sys" TRUE)
@@ -485,18 +498,22 @@ endfunction()
 
 # kmdpe compact and fix run in place on the linked file, before anything signs it: .pdata folded
 # into .rdata and the DOS stub dropped when that makes the file smaller (compact; it leaves
-# unstripped images alone), INIT discardable, non-paged sections marked, checksum
-# recomputed (fix). With clang only fix runs: lld has folded .pdata already and the image has a
+# unstripped images alone), INIT discardable, non-paged sections marked, the CET mark added to x64
+# images (a debug directory entry; unless NO_CET), checksum recomputed (fix). With clang only fix runs: lld has folded .pdata already and the image has a
 # debug directory (its PDB), which compact leaves alone.
-function(_kmd_post_link_fixup name no_compact)
+function(_kmd_post_link_fixup name no_compact no_cet)
+    set(fix_args)
+    if(no_cet)
+        set(fix_args --no-cet) # fix adds the CET mark to x64 images unless told not to
+    endif()
     if(no_compact OR KMDKIT_COMPILER STREQUAL "clang")
         add_custom_command(TARGET ${name} POST_BUILD
-            COMMAND "${KMDKIT_KMDPE_EXE}" fix "$<TARGET_FILE:${name}>"
+            COMMAND "${KMDKIT_KMDPE_EXE}" fix "$<TARGET_FILE:${name}>" ${fix_args}
             COMMENT "kmdpe fix ${name}.sys" VERBATIM)
     else()
         add_custom_command(TARGET ${name} POST_BUILD
             COMMAND "${KMDKIT_KMDPE_EXE}" compact "$<TARGET_FILE:${name}>"
-            COMMAND "${KMDKIT_KMDPE_EXE}" fix "$<TARGET_FILE:${name}>"
+            COMMAND "${KMDKIT_KMDPE_EXE}" fix "$<TARGET_FILE:${name}>" ${fix_args}
             COMMENT "kmdpe compact, fix ${name}.sys" VERBATIM)
     endif()
     if(TARGET kmdkit_kmdpe)

@@ -1,6 +1,9 @@
 /* fuzz_pe.c - libFuzzer target: parse, run every rule, render info/check output, run fix on a
- * copy (which must re-parse and be idempotent), and run compact (bounds and idempotence). */
+ * copy (which must re-parse and be idempotent), run compact (bounds and idempotence), and add
+ * the CET mark (a marked result that parses must read as marked, and a second mark is a no-op). */
+#include "cet.h"
 #include "compact.h"
+#include "debugdir.h"
 #include "fix.h"
 #include "pe.h"
 #include "report.h"
@@ -26,8 +29,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     static const char *const allow[] = {"foo.sys"};
-    kpe_check_opts opts[] = {
-        {KPE_ARCH_ANY, NULL, 0, 0}, {KPE_ARCH_X64, allow, 1, 1}, {KPE_ARCH_X86, NULL, 0, 0}};
+    kpe_check_opts opts[] = {{KPE_ARCH_ANY, NULL, 0, 0, 0},
+                             {KPE_ARCH_X64, allow, 1, 1, 1},
+                             {KPE_ARCH_X86, NULL, 0, 0, 0}};
     for (size_t i = 0; i < sizeof opts / sizeof *opts; i++) {
         kpe_findings fs = {0};
         kpe_check(&img, &opts[i], &fs);
@@ -64,6 +68,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     free(copy);
+
+    /* CET mark: when it changes a file that then parses, the file reads as marked and a second
+     * call finds nothing to do. */
+    if (kpe_parse(&img, data, size) == 0) {
+        uint8_t *out = NULL, *out2 = NULL;
+        size_t out_size = 0, out2_size = 0;
+        kpe_cet_result cr;
+        int c = kpe_cet_mark(data, size, &img, &out, &out_size, &cr);
+        kpe_free(&img);
+        if (c == 1) {
+            if (kpe_parse(&img, out, out_size) == 0) {
+                kpe_cet_info ci;
+                kpe_cet_status(&img, &ci);
+                if (ci.state != KPE_CET_MARKED ||
+                    kpe_cet_mark(out, out_size, &img, &out2, &out2_size, &cr) != 0 || !cr.already)
+                    abort();
+            }
+            kpe_free(&img);
+        }
+        free(out);
+        free(out2);
+    } else {
+        kpe_free(&img);
+    }
 
     /* compact: must stay in bounds on any input; when it changes a file that then parses,
      * a second compact must find nothing more to do. */

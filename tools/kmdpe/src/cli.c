@@ -1,6 +1,7 @@
 /* cli.c - the kmdpe command line: fix, compact, check, info, rules. */
 #include "cli.h"
 
+#include "cet.h"
 #include "compact.h"
 #include "fileio.h"
 #include "fix.h"
@@ -14,12 +15,14 @@
 static const char usage_text[] =
     "usage: kmdpe COMMAND [OPTIONS] FILE\n"
     "commands:\n"
-    "  fix FILE       in place: INIT and .rsrc DISCARDABLE, NOT_PAGED on resident\n"
-    "                 sections (not PAGE*), recompute the checksum; refuses signed files\n"
+    "  fix FILE [--no-cet]\n"
+    "                 in place: INIT and .rsrc DISCARDABLE, NOT_PAGED on resident sections\n"
+    "                 (not PAGE*), the CET mark on x64 images (not with --no-cet), recompute\n"
+    "                 the checksum; refuses signed files\n"
     "  compact FILE   in place: fold .pdata into .rdata and drop the DOS stub when that makes\n"
     "                 the file smaller; recompute the checksum; refuses signed files\n"
     "  check FILE [--arch x64|x86] [--json] [--allow-import DLL]... [--require-integrity-check]\n"
-    "             [--quiet]\n"
+    "             [--no-cet] [--quiet]\n"
     "                 lint a kernel driver image against the rules (--quiet: print nothing\n"
     "                 when there is no finding, as in a build)\n"
     "  check --list-rules [--json], rules [--json]\n"
@@ -40,7 +43,7 @@ static int usage(FILE *err, const char *msg)
 
 typedef struct {
     const char *file;
-    int json, list_rules, require_integrity, quiet;
+    int json, list_rules, require_integrity, quiet, no_cet;
     kpe_arch arch;
     const char **allow;
     size_t nallow;
@@ -68,6 +71,7 @@ static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *e
 {
     int is_check = strcmp(cmd, "check") == 0;
     int is_fix = strcmp(cmd, "fix") == 0 || strcmp(cmd, "compact") == 0;
+    int takes_no_cet = is_check || strcmp(cmd, "fix") == 0;
     int opts_done = 0;
     char msg[256];
     for (int i = 2; i < argc; i++) {
@@ -79,6 +83,8 @@ static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *e
                 a->json = 1;
             } else if (is_check && strcmp(s, "--list-rules") == 0) {
                 a->list_rules = 1;
+            } else if (takes_no_cet && strcmp(s, "--no-cet") == 0) {
+                a->no_cet = 1;
             } else if (is_check && strcmp(s, "--quiet") == 0) {
                 a->quiet = 1;
             } else if (is_check && strcmp(s, "--require-integrity-check") == 0) {
@@ -131,37 +137,72 @@ static int load(const char *path, uint8_t **buf, size_t *size, kpe_image *img, F
     return 0;
 }
 
+/* fix: the CET mark first (it may move raw data), then section flags and the checksum. */
 static int cmd_fix(const args_t *a, FILE *out, FILE *err)
 {
-    uint8_t *buf;
-    size_t size;
+    uint8_t *buf, *marked = NULL;
+    size_t size, msize = 0;
     kpe_image img;
     if (load(a->file, &buf, &size, &img, err))
         return KPE_EXIT_BAD_INPUT;
     kpe_fix_result res;
+    kpe_cet_result cres;
     kpe_image again;
     memset(&again, 0, sizeof again);
-    int r = kpe_fix(buf, size, &img, &res);
-    int rc = KPE_EXIT_OK;
+    memset(&cres, 0, sizeof cres);
+    int rc = KPE_EXIT_OK, cet = 0;
+    uint32_t old_checksum = img.checksum;
     char msg[256];
+    if (!a->no_cet)
+        cet = kpe_cet_mark(buf, size, &img, &marked, &msize, &cres);
+    if (cet < 0) {
+        fprintf(err, "kmdpe: %s: refusing to fix: %s\n", a->file, cres.error);
+        rc = KPE_EXIT_BAD_INPUT;
+        goto done;
+    }
+    if (cet == 1) {
+        kpe_image m;
+        if (kpe_parse(&m, marked, msize) != 0) {
+            fprintf(err, "kmdpe: %s: refusing to fix: the marked image would be malformed (%s)\n",
+                    a->file, m.error);
+            kpe_free(&m);
+            rc = KPE_EXIT_BAD_INPUT;
+            goto done;
+        }
+        kpe_free(&img);
+        free(buf);
+        buf = marked;
+        size = msize;
+        marked = NULL;
+        img = m;
+    } else if (!a->no_cet && !cres.already && img.machine == KPE_MACHINE_AMD64) {
+        fprintf(err,
+                "kmdpe: %s: warning: cannot add the CET mark: %s (lld: link with "
+                "-Wl,--Xlink=-cetcompat; a driver that is not shadow-stack safe: --no-cet)\n",
+                a->file, cres.skipped);
+    }
+    int r = kpe_fix(buf, size, &img, &res);
     if (r < 0) {
         fprintf(err, "kmdpe: %s: refusing to fix: %s\n", a->file, res.error);
         rc = KPE_EXIT_BAD_INPUT;
-    } else if (r == 1 && kpe_parse(&again, buf, size) != 0) {
+    } else if ((r == 1 || cet == 1) && kpe_parse(&again, buf, size) != 0) {
         fprintf(err, "kmdpe: %s: refusing to fix: the fixed image would be malformed (%s)\n",
                 a->file, again.error);
         rc = KPE_EXIT_BAD_INPUT;
-    } else if (r == 0) {
+    } else if (r == 0 && cet == 0) {
         fprintf(out, "kmdpe: %s: already fixed (checksum 0x%08x)\n", a->file, res.new_checksum);
     } else if (kpe_write_atomic(a->file, buf, size, msg, sizeof msg)) {
         fprintf(err, "kmdpe: %s: %s\n", a->file, msg);
         rc = KPE_EXIT_BAD_INPUT;
     } else {
-        fprintf(out, "kmdpe: %s: fixed: %s%schecksum 0x%08x -> 0x%08x\n", a->file, res.changes,
-                res.nchanged ? "; " : "", res.old_checksum, res.new_checksum);
+        fprintf(out, "kmdpe: %s: fixed: %s%s%s%schecksum 0x%08x -> 0x%08x\n", a->file, cres.changes,
+                cet == 1 ? "; " : "", res.changes, res.nchanged ? "; " : "", old_checksum,
+                res.new_checksum);
     }
+done:
     kpe_free(&again);
     kpe_free(&img);
+    free(marked);
     free(buf);
     return rc;
 }
@@ -213,7 +254,7 @@ static int cmd_check(const args_t *a, FILE *out, FILE *err)
     kpe_image img;
     if (load(a->file, &buf, &size, &img, err))
         return KPE_EXIT_BAD_INPUT;
-    kpe_check_opts o = {a->arch, a->allow, a->nallow, a->require_integrity};
+    kpe_check_opts o = {a->arch, a->allow, a->nallow, a->require_integrity, a->no_cet};
     kpe_findings fs = {0};
     int rc;
     if (kpe_check(&img, &o, &fs)) {

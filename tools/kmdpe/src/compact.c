@@ -1,6 +1,8 @@
 /* compact.c - kmdpe compact: fold .pdata into .rdata and drop the DOS stub. */
 #include "compact.h"
 
+#include "debugdir.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,8 +145,22 @@ int kpe_compact(const uint8_t *data, size_t size, const kpe_image *img, uint8_t 
              "left alone: the image has a COFF symbol table (not stripped)");
         return 0;
     }
-    if (img->ndirs > DIR_DEBUG && img->dirs[DIR_DEBUG].size) {
-        note(res->skipped, sizeof res->skipped, "left alone: the image has a debug directory");
+    /* A debug directory is moved along only when it holds nothing but the CET mark that kmdpe
+     * fix adds, in sections that keep their addresses (their file offsets are rewritten). */
+    kpe_debug_entry dbg[KPE_MAX_DEBUG_ENTRIES];
+    char dmsg[192];
+    int ndbg = kpe_debug_entries(img, dbg, KPE_MAX_DEBUG_ENTRIES, dmsg, sizeof dmsg);
+    for (int k = 0; k < ndbg; k++) {
+        int si = kpe_section_index_at(img, dbg[k].rva);
+        if (dbg[k].type != KPE_DEBUG_TYPE_EX_DLLCHARACTERISTICS || si < 0 ||
+            !strcmp(img->sections[si].name, ".pdata") || !strcmp(img->sections[si].name, ".reloc"))
+            ndbg = -1;
+    }
+    int dsi = ndbg > 0 ? kpe_section_index_at(img, img->dirs[DIR_DEBUG].rva) : -1;
+    if (ndbg < 0 || (ndbg > 0 && (dsi < 0 || !strcmp(img->sections[dsi].name, ".pdata") ||
+                                  !strcmp(img->sections[dsi].name, ".reloc")))) {
+        note(res->skipped, sizeof res->skipped,
+             "left alone: the image has a debug directory (other than kmdpe's CET mark)");
         return 0;
     }
     /* Raw data must be in section order, from SizeOfHeaders on, and end the file. */
@@ -238,6 +254,10 @@ int kpe_compact(const uint8_t *data, size_t size, const kpe_image *img, uint8_t 
         sec[i].raw_off = sec[i].raw_size ? (uint32_t)fpos : 0;
         fpos += sec[i].raw_size;
     }
+    if (fpos > size) { /* e.g. a huge VirtualSize to fold into: never worth a copy */
+        note(res->skipped, sizeof res->skipped, "left alone: the result would be larger");
+        return 0;
+    }
     uint8_t *b = calloc(1, (size_t)fpos ? (size_t)fpos : 1);
     if (!b) {
         snprintf(res->error, sizeof res->error, "out of memory");
@@ -290,6 +310,25 @@ int kpe_compact(const uint8_t *data, size_t size, const kpe_image *img, uint8_t 
             else if (p == (int)img->nsections - 2 && bod == img->sections[p + 1].vaddr)
                 put32(opt + 24, last->vaddr);
         }
+    }
+    /* The CET mark's file offsets: its sections kept their RVAs but not their raw offsets. */
+    for (int k = 0; k < ndbg; k++) {
+        uint32_t at = img->dirs[DIR_DEBUG].rva + 28u * (uint32_t)k;
+        size_t doff = 0, poff = 0;
+        for (unsigned i = 0; i < nnew; i++) {
+            uint64_t lo = sec[i].vaddr, hi = lo + sec[i].raw_size;
+            if (at >= lo && (uint64_t)at + 28 <= hi)
+                doff = sec[i].raw_off + (at - sec[i].vaddr);
+            if (dbg[k].rva >= lo && (uint64_t)dbg[k].rva + dbg[k].size <= hi)
+                poff = sec[i].raw_off + (dbg[k].rva - sec[i].vaddr);
+        }
+        if (!doff || !poff) {
+            free(b);
+            note(res->skipped, sizeof res->skipped,
+                 "left alone: the CET mark is not stored in the file");
+            return 0;
+        }
+        put32(b + doff + 24, dbg[k].ptr ? (uint32_t)poff : 0);
     }
     size_t ck = lfanew + 24 + 64;
     put32(b + ck, kpe_checksum(b, (size_t)fpos, ck));

@@ -24,7 +24,8 @@ typedef struct {
  *     it to 0x40 lets the headers fit in fewer FileAlignment blocks, the stub is dropped, the
  *     header moved, SizeOfHeaders reduced and all raw data moved down.
  * The checksum is recomputed. Refused (-1, RES->error): signed images. Left alone (0, reason in
- * RES->skipped): images with a COFF symbol table or debug directory (not stripped), data after
+ * RES->skipped): images with a COFF symbol table, a debug directory holding anything but the CET
+ * mark (kmdpe fix's EX_DLLCHARACTERISTICS entries, whose file offsets are rewritten), data after
  * the last section, or raw data not laid out in section order right after the headers.
  * Returns 1 and a malloc'd *OUT (*OUT_SIZE bytes) when something changed, 0 when not. */
 int kpe_compact(const uint8_t *data, size_t size, const kpe_image *img, uint8_t **out,

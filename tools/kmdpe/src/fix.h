@@ -17,8 +17,9 @@ typedef struct {
 } kpe_fix_result;
 
 /* Apply the fixup to DATA (SIZE bytes), which IMG was parsed from, in place, then
- * recompute the checksum. Returns 1 if bytes changed, 0 if already fixed, -1 if
- * refused (signed image; RES->error says why). */
+ * recompute the checksum. (The CET mark is cet.h's kpe_cet_mark, which `kmdpe fix` runs first.)
+ * Returns 1 if bytes changed, 0 if already fixed, -1 if refused (signed image; RES->error says
+ * why). */
 int kpe_fix(uint8_t *data, size_t size, kpe_image *img, kpe_fix_result *res);
 
 #endif

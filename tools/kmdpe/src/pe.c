@@ -113,6 +113,21 @@ int kpe_read_rva(const kpe_image *img, uint32_t rva, void *out, size_t n)
     return 1;
 }
 
+int kpe_rva_to_off(const kpe_image *img, uint32_t rva, size_t n, size_t *off)
+{
+    size_t o, fa, za;
+    if (!map_rva(img, rva, &o, &fa, &za) || fa < n)
+        return 0;
+    *off = o;
+    return 1;
+}
+
+size_t kpe_rva_file_bytes(const kpe_image *img, uint32_t rva)
+{
+    size_t o, fa, za;
+    return map_rva(img, rva, &o, &fa, &za) ? fa : 0;
+}
+
 /* Read a NUL-terminated string at RVA of at most MAXLEN bytes. 0 ok, -1 no mapping,
  * -2 no terminator. */
 static int read_cstr(const kpe_image *img, uint32_t rva, size_t maxlen, kpe_str *out)
@@ -171,7 +186,7 @@ static int add_func(kpe_image *img, const kpe_func *f)
     return 0;
 }
 
-static int add_dll(kpe_image *img, kpe_str name, int delay)
+static int add_dll(kpe_image *img, kpe_str name, int delay, uint32_t iat)
 {
     if (img->ndlls == img->dlls_cap) {
         size_t cap = img->dlls_cap ? img->dlls_cap * 2 : 16;
@@ -184,6 +199,7 @@ static int add_dll(kpe_image *img, kpe_str name, int delay)
     kpe_dll *d = &img->dlls[img->ndlls++];
     d->name = name;
     d->delay = (uint8_t)delay;
+    d->iat_rva = iat;
     d->first_func = img->nfuncs;
     d->nfuncs = 0;
     return 0;
@@ -284,7 +300,7 @@ static int parse_imports(kpe_image *img)
         if (name == 0 || ft == 0) /* the loader stops here too */
             break;
         kpe_str s = {0, 0};
-        if (read_dll_name(img, name, 0, i, &s) || add_dll(img, s, 0))
+        if (read_dll_name(img, name, 0, i, &s) || add_dll(img, s, 0, ft))
             return -1;
         if (parse_thunks(img, oft ? oft : ft, 0, i))
             return -1;
@@ -318,7 +334,7 @@ static int parse_delay_imports(kpe_image *img)
             intab = intab ? intab - base : 0;
         }
         kpe_str s = {0, 0};
-        if (read_dll_name(img, name, 1, i, &s) || add_dll(img, s, 1))
+        if (read_dll_name(img, name, 1, i, &s) || add_dll(img, s, 1, iat))
             return -1;
         uint32_t t = intab ? intab : iat;
         if (t == 0)

@@ -44,7 +44,9 @@ enum {
     KPE_DIR_EXCEPTION = 3,
     KPE_DIR_SECURITY = 4,
     KPE_DIR_BASERELOC = 5,
+    KPE_DIR_DEBUG = 6,
     KPE_DIR_TLS = 9,
+    KPE_DIR_IAT = 12,
     KPE_DIR_DELAY_IMPORT = 13,
     KPE_NUM_DIRS = 16
 };
@@ -76,6 +78,7 @@ typedef struct {
 typedef struct {
     kpe_str name;
     uint8_t delay;             /* from the delay-load import directory */
+    uint32_t iat_rva;          /* FirstThunk (delay-load: the IAT the helper writes), or 0 */
     size_t first_func, nfuncs; /* range in kpe_image.funcs */
 } kpe_dll;
 
@@ -115,6 +118,12 @@ uint32_t kpe_section_vlen(const kpe_section *s);
 int kpe_section_index_at(const kpe_image *img, uint32_t rva);
 /* Copy N bytes at RVA (zero-filling the virtual tail). Returns 1 on success. */
 int kpe_read_rva(const kpe_image *img, uint32_t rva, void *out, size_t n);
+/* File offset of the N bytes at RVA when all of them are stored in the file (not in a section's
+ * zero-filled tail). Returns 1 and sets *OFF, or 0. */
+int kpe_rva_to_off(const kpe_image *img, uint32_t rva, size_t n, size_t *off);
+/* Bytes stored in the file from RVA on, up to the end of its section's raw data (0 when RVA maps
+ * nowhere or into a zero-filled tail). What follows within the section reads as zero. */
+size_t kpe_rva_file_bytes(const kpe_image *img, uint32_t rva);
 
 int kpe_str_ieq(const kpe_image *img, kpe_str s, const char *lit);
 const char *kpe_str_ptr(const kpe_image *img, kpe_str s);

@@ -1,6 +1,8 @@
 /* report.c - human and JSON output for `info` and `check`. */
 #include "report.h"
 
+#include "bytes.h"
+#include "debugdir.h"
 #include "json.h"
 
 #include <inttypes.h>
@@ -39,6 +41,49 @@ static void json_flags(FILE *f, const kpe_flag *tbl, uint32_t v)
     fputc(']', f);
 }
 
+static const char *cet_text(const kpe_cet_info *ci)
+{
+    switch (ci->state) {
+    case KPE_CET_MARKED:
+        return "yes";
+    case KPE_CET_NO_DEBUG_DIR:
+        return "no (no debug directory)";
+    case KPE_CET_NO_ENTRY:
+        return "no (no EX_DLLCHARACTERISTICS debug entry)";
+    case KPE_CET_NOT_SET:
+        return "no (EX_DLLCHARACTERISTICS without CET_COMPAT)";
+    default:
+        return "no (malformed)";
+    }
+}
+
+#define MAX_LISTED_RF 65536u
+
+/* Number of RUNTIME_FUNCTIONs in the exception directory that can be read (listed at most
+ * MAX_LISTED_RF), calling EACH for every one when non-NULL. */
+static size_t each_rf(const kpe_image *img, FILE *f,
+                      void (*each)(FILE *f, size_t k, const uint8_t *rf))
+{
+    kpe_dir ex = img->ndirs > KPE_DIR_EXCEPTION ? img->dirs[KPE_DIR_EXCEPTION] : (kpe_dir){0, 0};
+    size_t n = ex.size / 12, k;
+    if (n > MAX_LISTED_RF)
+        n = MAX_LISTED_RF;
+    for (k = 0; ex.rva && k < n; k++) {
+        uint8_t b[12];
+        uint64_t at = (uint64_t)ex.rva + 12 * k;
+        if (at > UINT32_MAX || !kpe_read_rva(img, (uint32_t)at, b, sizeof b))
+            break;
+        if (each)
+            each(f, k, b);
+    }
+    return ex.rva ? k : 0;
+}
+
+static void rf_json(FILE *f, size_t k, const uint8_t *b)
+{
+    fprintf(f, "%s[%u,%u,%u]", k ? "," : "", kpe_ld32(b), kpe_ld32(b + 4), kpe_ld32(b + 8));
+}
+
 static void info_text(FILE *f, const char *path, const kpe_image *img)
 {
     char buf[512];
@@ -68,6 +113,31 @@ static void info_text(FILE *f, const char *path, const kpe_image *img)
         fprintf(f, "signed:             no\n");
     kpe_dir t = img->dirs[KPE_DIR_TLS];
     fprintf(f, "tls:                %s\n", (t.rva || t.size) ? "yes" : "no");
+    kpe_cet_info ci;
+    kpe_cet_status(img, &ci);
+    if (ci.state == KPE_CET_MARKED || ci.state == KPE_CET_NOT_SET)
+        fprintf(f, "cet compat:         %s (EX_DLLCHARACTERISTICS 0x%x, debug entry %d)\n",
+                cet_text(&ci), ci.ex_flags, ci.entry + 1);
+    else
+        fprintf(f, "cet compat:         %s%s%s%s\n", cet_text(&ci),
+                ci.state == KPE_CET_BAD ? ": " : "", ci.state == KPE_CET_BAD ? ci.detail : "",
+                img->machine == KPE_MACHINE_AMD64 ? "" : "; only x64 drivers need it");
+    kpe_debug_entry de[KPE_MAX_DEBUG_ENTRIES];
+    char dmsg[192];
+    int nd = kpe_debug_entries(img, de, KPE_MAX_DEBUG_ENTRIES, dmsg, sizeof dmsg);
+    if (nd < 0)
+        fprintf(f, "debug directory:    malformed: %s\n", dmsg);
+    else
+        fprintf(f, "debug directory:    %d entr%s\n", nd, nd == 1 ? "y" : "ies");
+    for (int i = 0; i < nd; i++)
+        fprintf(f, "  %-2d %-21s size 0x%x rva 0x%08x file 0x%08x\n", i + 1,
+                kpe_debug_type_name(de[i].type), de[i].size, de[i].rva, de[i].ptr);
+    kpe_dir ex = img->ndirs > KPE_DIR_EXCEPTION ? img->dirs[KPE_DIR_EXCEPTION] : (kpe_dir){0, 0};
+    if (ex.rva || ex.size)
+        fprintf(f, "exception directory: RVA 0x%x, 0x%x bytes, %zu RUNTIME_FUNCTIONs\n", ex.rva,
+                ex.size, each_rf(img, f, NULL));
+    else
+        fprintf(f, "exception directory: none\n");
     fprintf(f, "sections (%u):\n", img->nsections);
     fprintf(f, "  #  name      vaddr      vsize      rawoff     rawsize    flags\n");
     for (unsigned i = 0; i < img->nsections; i++) {
@@ -158,7 +228,41 @@ static void info_json(FILE *f, const char *path, const kpe_image *img)
         fprintf(f, "{\"offset\":%u,\"size\":%u}", c.rva, c.size);
     else
         fputs("null", f);
-    fprintf(f, ",\"tls\":%s}\n", (t.rva || t.size) ? "true" : "false");
+    fprintf(f, ",\"tls\":%s", (t.rva || t.size) ? "true" : "false");
+    kpe_cet_info ci;
+    kpe_cet_status(img, &ci);
+    fprintf(f, ",\"cet_compat\":%s,\"ex_dll_characteristics\":",
+            ci.state == KPE_CET_MARKED ? "true" : "false");
+    if (ci.state == KPE_CET_MARKED || ci.state == KPE_CET_NOT_SET)
+        fprintf(f, "%u", ci.ex_flags);
+    else
+        fputs("null", f);
+    kpe_debug_entry de[KPE_MAX_DEBUG_ENTRIES];
+    char dmsg[192];
+    int nd = kpe_debug_entries(img, de, KPE_MAX_DEBUG_ENTRIES, dmsg, sizeof dmsg);
+    fputs(",\"debug_directory\":", f);
+    if (nd < 0) {
+        fputs("null", f);
+    } else {
+        fputc('[', f);
+        for (int i = 0; i < nd; i++)
+            fprintf(f,
+                    "%s{\"type\":%u,\"type_name\":\"%s\",\"size\":%u,\"address\":%u,"
+                    "\"pointer\":%u}",
+                    i ? "," : "", de[i].type, kpe_debug_type_name(de[i].type), de[i].size,
+                    de[i].rva, de[i].ptr);
+        fputc(']', f);
+    }
+    kpe_dir ex = img->ndirs > KPE_DIR_EXCEPTION ? img->dirs[KPE_DIR_EXCEPTION] : (kpe_dir){0, 0};
+    fputs(",\"exception_directory\":", f);
+    if (ex.rva || ex.size) {
+        fprintf(f, "{\"rva\":%u,\"size\":%u,\"entries\":[", ex.rva, ex.size);
+        each_rf(img, f, rf_json);
+        fputs("]}", f);
+    } else {
+        fputs("null", f);
+    }
+    fputs("}\n", f);
 }
 
 void kpe_print_info(FILE *f, const char *path, const kpe_image *img, int json)

@@ -2,6 +2,7 @@
 #include "rules.h"
 
 #include "fix.h"
+#include "rules_impl.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,30 +46,33 @@ const kpe_rule kpe_rules[] = {
     {"KPE017", "fix-not-applied", KPE_SEV_WARNING,
      "section flags differ from what kmdpe fix sets (NOT_PAGED on resident sections, "
      ".rsrc DISCARDABLE)"},
+    {"KPE018", "section-contiguous", KPE_SEV_ERROR,
+     "sections follow the headers and each other with no virtual gap, none is empty, and "
+     "SizeOfImage is the aligned end of the last one (the loader refuses anything else)"},
+    {"KPE019", "section-pages", KPE_SEV_ERROR,
+     "every section starts on a 4 KiB page, whatever SectionAlignment says (HVCI protects "
+     "sections page by page)"},
+    {"KPE020", "iat-not-executable", KPE_SEV_ERROR,
+     "the IAT (data directory 12, every import's thunk array) is in no executable section "
+     "(HVCI: the loader writes it, and executable pages are never writable)"},
+    {"KPE021", "reloc-targets", KPE_SEV_ERROR,
+     "every base relocation has a known type and patches bytes inside a section; on x64 none "
+     "crosses a 4 KiB page boundary (HVCI applies relocations page by page)"},
+    {"KPE022", "exception-directory", KPE_SEV_ERROR,
+     "x64: the exception directory lies in the image and holds well-formed RUNTIME_FUNCTIONs, "
+     "sorted and not overlapping, each in one executable section, with readable unwind info"},
+    {"KPE023", "unwind-coverage", KPE_SEV_ERROR,
+     "x64: code that opens a stack frame (push, sub rsp) at the entry point, an export or the "
+     "start of code between functions is covered by a RUNTIME_FUNCTION"},
+    {"KPE024", "import-by-ordinal", KPE_SEV_ERROR,
+     "no import by ordinal (kernel modules' ordinals are not stable across Windows builds)"},
+    {"KPE025", "cet-compat", KPE_SEV_ERROR,
+     "x64, unless --no-cet: a debug entry of type EX_DLLCHARACTERISTICS (20) with CET_COMPAT "
+     "(0x01); kernel-mode shadow stacks refuse unmarked drivers (run kmdpe fix)"},
 };
 const size_t kpe_nrules = sizeof kpe_rules / sizeof kpe_rules[0];
 
-enum {
-    R_MACHINE,
-    R_SUBSYS,
-    R_ENTRY,
-    R_IMPORTS,
-    R_TLS,
-    R_WX,
-    R_ALIGN,
-    R_LAYOUT,
-    R_RELOC,
-    R_NX,
-    R_CHECKSUM,
-    R_CERT,
-    R_INIT,
-    R_PAGE,
-    R_INTEGRITY,
-    R_DEPRECATED,
-    R_FIX
-};
-
-static void add(kpe_findings *out, int rule, const char *fmt, ...)
+static void vadd(kpe_findings *out, int rule, const char *fmt, va_list ap)
 {
     const kpe_rule *r = &kpe_rules[rule];
     if (r->severity == KPE_SEV_ERROR)
@@ -92,10 +96,36 @@ static void add(kpe_findings *out, int rule, const char *fmt, ...)
     }
     kpe_finding *f = &out->items[out->n++];
     f->rule = r;
+    vsnprintf(f->message, sizeof f->message, fmt, ap);
+}
+
+void kpe_add_finding(kpe_findings *out, int rule, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->message, sizeof f->message, fmt, ap);
+    vadd(out, rule, fmt, ap);
     va_end(ap);
+}
+
+void kpe_cap_add(kpe_cap *c, const char *fmt, ...)
+{
+    if (c->n++ >= KPE_CAP)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vadd(c->out, c->rule, fmt, ap);
+    va_end(ap);
+}
+
+void kpe_cap_done(kpe_cap *c, const char *what)
+{
+    if (c->n > KPE_CAP)
+        kpe_add_finding(c->out, c->rule, "... and %lu more %s", c->n - KPE_CAP, what);
+}
+
+int kpe_is_exec(const kpe_section *s)
+{
+    return (s->chars & (KPE_SCN_MEM_EXECUTE | KPE_SCN_CNT_CODE)) != 0;
 }
 
 void kpe_findings_free(kpe_findings *f)
@@ -146,7 +176,7 @@ static int str_iprefix(const char *a, size_t alen, const char *prefix)
 }
 
 /* Copy a possibly unprintable name for messages. */
-static void printable(char *dst, size_t n, const char *src, size_t len)
+void kpe_printable(char *dst, size_t n, const char *src, size_t len)
 {
     size_t j = 0;
     for (size_t i = 0; i < len && j + 5 < n; i++) {
@@ -168,7 +198,8 @@ static void check_machine(const kpe_image *img, const kpe_check_opts *o, kpe_fin
         int want_plus = x64;
         uint16_t want_m = x64 ? KPE_MACHINE_AMD64 : KPE_MACHINE_I386;
         if (img->pe32plus != want_plus || img->machine != want_m)
-            add(out, R_MACHINE,
+            kpe_add_finding(
+                out, R_MACHINE,
                 "image is %s with Machine %s (0x%x); --arch %s requires %s with Machine %s (0x%x)",
                 fmt, mn, img->machine, x64 ? "x64" : "x86", x64 ? "PE32+" : "PE32",
                 x64 ? "AMD64" : "I386", want_m);
@@ -178,25 +209,26 @@ static void check_machine(const kpe_image *img, const kpe_check_opts *o, kpe_fin
                  ? (img->machine == KPE_MACHINE_AMD64 || img->machine == KPE_MACHINE_ARM64)
                  : (img->machine == KPE_MACHINE_I386 || img->machine == KPE_MACHINE_ARMNT);
     if (!ok)
-        add(out, R_MACHINE, "image is %s but Machine is %s (0x%x); expected %s", fmt, mn,
-            img->machine, img->pe32plus ? "AMD64 or ARM64" : "I386 or ARMNT");
+        kpe_add_finding(out, R_MACHINE, "image is %s but Machine is %s (0x%x); expected %s", fmt,
+                        mn, img->machine, img->pe32plus ? "AMD64 or ARM64" : "I386 or ARMNT");
 }
 
 static void check_entry(const kpe_image *img, kpe_findings *out)
 {
     if (img->entry == 0) {
-        add(out, R_ENTRY, "AddressOfEntryPoint is 0 (a driver needs DriverEntry)");
+        kpe_add_finding(out, R_ENTRY, "AddressOfEntryPoint is 0 (a driver needs DriverEntry)");
         return;
     }
     int i = kpe_section_index_at(img, img->entry);
     if (i < 0) {
-        add(out, R_ENTRY, "entry point RVA 0x%x lies in no section", img->entry);
+        kpe_add_finding(out, R_ENTRY, "entry point RVA 0x%x lies in no section", img->entry);
         return;
     }
     uint32_t c = img->sections[i].chars;
     if (!(c & (KPE_SCN_MEM_EXECUTE | KPE_SCN_CNT_CODE)))
-        add(out, R_ENTRY, "entry point RVA 0x%x lies in section %s, which is not executable code",
-            img->entry, img->sections[i].name);
+        kpe_add_finding(out, R_ENTRY,
+                        "entry point RVA 0x%x lies in section %s, which is not executable code",
+                        img->entry, img->sections[i].name);
 }
 
 /* bound: the replacement's routine name when a driver can bind it at run time
@@ -243,7 +275,7 @@ static void check_imports(const kpe_image *img, const kpe_check_opts *o, kpe_fin
         const char *nm = kpe_str_ptr(img, d->name);
         size_t len = d->name.len;
         char pn[128];
-        printable(pn, sizeof pn, nm, len);
+        kpe_printable(pn, sizeof pn, nm, len);
         const char *verb = d->delay ? "delay-imports" : "imports";
         int ok = 0;
         for (size_t k = 0; !ok && k < sizeof kernel_modules / sizeof *kernel_modules; k++)
@@ -255,12 +287,14 @@ static void check_imports(const kpe_image *img, const kpe_check_opts *o, kpe_fin
             for (size_t k = 0; !user && k < sizeof user_prefixes / sizeof *user_prefixes; k++)
                 user = str_iprefix(nm, len, user_prefixes[k]);
             if (user)
-                add(out, R_IMPORTS,
+                kpe_add_finding(
+                    out, R_IMPORTS,
                     "%s %s, a user-mode DLL (drivers may import only ntoskrnl.exe, hal.dll and "
                     "allowed kernel modules)",
                     verb, pn);
             else
-                add(out, R_IMPORTS,
+                kpe_add_finding(
+                    out, R_IMPORTS,
                     "%s %s, which is not a known kernel-mode module (drivers may import only "
                     "ntoskrnl.exe, hal.dll and allowed kernel modules; see --allow-import)",
                     verb, pn);
@@ -274,8 +308,9 @@ static void check_imports(const kpe_image *img, const kpe_check_opts *o, kpe_fin
                 if (fn->name.len == strlen(deprecated[k].name) &&
                     memcmp(fnm, deprecated[k].name, fn->name.len) == 0 &&
                     !(deprecated[k].bound && has_utf16_name(img, deprecated[k].bound)))
-                    add(out, R_DEPRECATED, "%s %s!%s, which is deprecated; use %s instead", verb,
-                        pn, deprecated[k].name, deprecated[k].instead);
+                    kpe_add_finding(out, R_DEPRECATED,
+                                    "%s %s!%s, which is deprecated; use %s instead", verb, pn,
+                                    deprecated[k].name, deprecated[k].instead);
         }
     }
 }
@@ -292,35 +327,41 @@ static void check_layout(const kpe_image *img, kpe_findings *out)
         const kpe_section *s = &img->sections[i];
         uint64_t vend = (uint64_t)s->vaddr + kpe_section_vlen(s);
         if (is_pow2(sa) && (s->vaddr & (sa - 1)))
-            add(out, R_LAYOUT,
+            kpe_add_finding(
+                out, R_LAYOUT,
                 "section %u (%s) virtual address 0x%x is not a multiple of SectionAlignment 0x%x",
                 i + 1, s->name, s->vaddr, sa);
         if (i == 0 && s->vaddr < img->size_of_headers)
-            add(out, R_LAYOUT,
+            kpe_add_finding(
+                out, R_LAYOUT,
                 "section 1 (%s) virtual address 0x%x overlaps the headers (SizeOfHeaders 0x%x)",
                 s->name, s->vaddr, img->size_of_headers);
         if (i > 0) {
             const kpe_section *p = &img->sections[i - 1];
             uint64_t pend = (uint64_t)p->vaddr + kpe_section_vlen(p);
             if (s->vaddr < pend)
-                add(out, R_LAYOUT,
+                kpe_add_finding(
+                    out, R_LAYOUT,
                     "section %u (%s) at RVA 0x%x is not above the end of section %u (%s) at 0x%llx",
                     i + 1, s->name, s->vaddr, i, p->name, (unsigned long long)pend);
         }
         if (vend > img->size_of_image)
-            add(out, R_LAYOUT, "section %u (%s) ends at RVA 0x%llx, beyond SizeOfImage 0x%x", i + 1,
-                s->name, (unsigned long long)vend, img->size_of_image);
+            kpe_add_finding(out, R_LAYOUT,
+                            "section %u (%s) ends at RVA 0x%llx, beyond SizeOfImage 0x%x", i + 1,
+                            s->name, (unsigned long long)vend, img->size_of_image);
         if (!s->raw_size)
             continue;
         if (s->raw_off < img->size_of_headers)
-            add(out, R_LAYOUT,
+            kpe_add_finding(
+                out, R_LAYOUT,
                 "section %u (%s) raw data at 0x%x overlaps the headers (SizeOfHeaders 0x%x)", i + 1,
                 s->name, s->raw_off, img->size_of_headers);
         for (unsigned j = 0; j < i; j++) {
             const kpe_section *t = &img->sections[j];
             if (t->raw_size && (uint64_t)s->raw_off < (uint64_t)t->raw_off + t->raw_size &&
                 (uint64_t)t->raw_off < (uint64_t)s->raw_off + s->raw_size)
-                add(out, R_LAYOUT,
+                kpe_add_finding(
+                    out, R_LAYOUT,
                     "section %u (%s) raw data 0x%x+0x%x overlaps section %u (%s) raw data "
                     "0x%x+0x%x",
                     i + 1, s->name, s->raw_off, s->raw_size, j + 1, t->name, t->raw_off,
@@ -341,25 +382,29 @@ static void check_cert(const kpe_image *img, kpe_findings *out)
             last = (uint64_t)s->raw_off + s->raw_size;
     }
     if (c.rva & 7)
-        add(out, R_CERT, "certificate table offset 0x%x is not 8-byte aligned", c.rva);
+        kpe_add_finding(out, R_CERT, "certificate table offset 0x%x is not 8-byte aligned", c.rva);
     if (c.rva < last)
-        add(out, R_CERT, "certificate table at 0x%x starts before the end of section data (0x%llx)",
-            c.rva, (unsigned long long)last);
+        kpe_add_finding(out, R_CERT,
+                        "certificate table at 0x%x starts before the end of section data (0x%llx)",
+                        c.rva, (unsigned long long)last);
     if ((uint64_t)c.rva + c.size != img->size)
-        add(out, R_CERT,
+        kpe_add_finding(
+            out, R_CERT,
             "certificate table 0x%x+0x%x ends at 0x%llx, not at end of file (0x%zx); it must be "
             "the last thing in the file",
             c.rva, c.size, (unsigned long long)c.rva + c.size, img->size);
     if (c.size < 8) {
-        add(out, R_CERT, "certificate table size 0x%x is smaller than a WIN_CERTIFICATE header",
-            c.size);
+        kpe_add_finding(out, R_CERT,
+                        "certificate table size 0x%x is smaller than a WIN_CERTIFICATE header",
+                        c.size);
     } else {
         const uint8_t *p = img->data + c.rva;
         uint32_t len = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
                        ((uint32_t)p[3] << 24);
         if (len < 8 || len > c.size)
-            add(out, R_CERT, "first WIN_CERTIFICATE length 0x%x does not fit the table size 0x%x",
-                len, c.size);
+            kpe_add_finding(out, R_CERT,
+                            "first WIN_CERTIFICATE length 0x%x does not fit the table size 0x%x",
+                            len, c.size);
     }
 }
 
@@ -370,67 +415,80 @@ int kpe_check(const kpe_image *img, const kpe_check_opts *o, kpe_findings *out)
         o = &defaults;
     check_machine(img, o, out);
     if (img->subsystem != KPE_SUBSYSTEM_NATIVE)
-        add(out, R_SUBSYS, "subsystem is %s (%u), not NATIVE (1); link with --subsystem,native",
-            kpe_subsystem_name(img->subsystem), img->subsystem);
+        kpe_add_finding(out, R_SUBSYS,
+                        "subsystem is %s (%u), not NATIVE (1); link with --subsystem,native",
+                        kpe_subsystem_name(img->subsystem), img->subsystem);
     check_entry(img, out);
     check_imports(img, o, out);
     kpe_dir tls = img->dirs[KPE_DIR_TLS];
     if (tls.rva || tls.size)
-        add(out, R_TLS, "image has a TLS directory (RVA 0x%x, size 0x%x); drivers cannot use TLS",
-            tls.rva, tls.size);
+        kpe_add_finding(out, R_TLS,
+                        "image has a TLS directory (RVA 0x%x, size 0x%x); drivers cannot use TLS",
+                        tls.rva, tls.size);
     for (unsigned i = 0; i < img->nsections; i++) {
         const kpe_section *s = &img->sections[i];
         if ((s->chars & KPE_SCN_MEM_WRITE) && (s->chars & KPE_SCN_MEM_EXECUTE))
-            add(out, R_WX, "section %u (%s) is both writable and executable (0x%08x)", i + 1,
-                s->name, s->chars);
+            kpe_add_finding(out, R_WX, "section %u (%s) is both writable and executable (0x%08x)",
+                            i + 1, s->name, s->chars);
     }
     if (img->section_align != 0x1000)
-        add(out, R_ALIGN, "SectionAlignment 0x%x is not the page size 0x1000", img->section_align);
+        kpe_add_finding(out, R_ALIGN, "SectionAlignment 0x%x is not the page size 0x1000",
+                        img->section_align);
     if (!is_pow2(img->file_align) || img->file_align < 0x200 || img->file_align > 0x10000)
-        add(out, R_ALIGN, "FileAlignment 0x%x is not a power of two in 0x200..0x10000",
-            img->file_align);
+        kpe_add_finding(out, R_ALIGN, "FileAlignment 0x%x is not a power of two in 0x200..0x10000",
+                        img->file_align);
     check_layout(img, out);
     kpe_dir rel = img->dirs[KPE_DIR_BASERELOC];
     uint8_t blk[8];
     if (!rel.rva || !rel.size)
-        add(out, R_RELOC,
+        kpe_add_finding(
+            out, R_RELOC,
             "no base relocation directory; link with --dynamicbase (GNU ld omits .reloc "
             "when nothing needs relocating)");
     else if (rel.size < 8 || !kpe_read_rva(img, rel.rva, blk, sizeof blk))
-        add(out, R_RELOC, "base relocation directory 0x%x+0x%x is invalid", rel.rva, rel.size);
+        kpe_add_finding(out, R_RELOC, "base relocation directory 0x%x+0x%x is invalid", rel.rva,
+                        rel.size);
     if (img->file_chars & KPE_FILE_RELOCS_STRIPPED)
-        add(out, R_RELOC, "file characteristics have RELOCS_STRIPPED (0x1) set");
+        kpe_add_finding(out, R_RELOC, "file characteristics have RELOCS_STRIPPED (0x1) set");
     if (!(img->dll_chars & KPE_DLLCHAR_DYNAMIC_BASE))
-        add(out, R_RELOC,
+        kpe_add_finding(
+            out, R_RELOC,
             "DllCharacteristics 0x%x lacks DYNAMIC_BASE (0x40); link with --dynamicbase",
             img->dll_chars);
     if (!(img->dll_chars & KPE_DLLCHAR_NX_COMPAT))
-        add(out, R_NX, "DllCharacteristics 0x%x lacks NX_COMPAT (0x100); link with --nxcompat",
-            img->dll_chars);
+        kpe_add_finding(out, R_NX,
+                        "DllCharacteristics 0x%x lacks NX_COMPAT (0x100); link with --nxcompat",
+                        img->dll_chars);
     if (img->checksum != img->checksum_computed)
-        add(out, R_CHECKSUM, "stored checksum 0x%08x does not match computed 0x%08x (%s)",
-            img->checksum, img->checksum_computed,
-            img->dirs[KPE_DIR_SECURITY].size ? "fix before signing" : "run kmdpe fix");
+        kpe_add_finding(out, R_CHECKSUM,
+                        "stored checksum 0x%08x does not match computed 0x%08x (%s)", img->checksum,
+                        img->checksum_computed,
+                        img->dirs[KPE_DIR_SECURITY].size ? "fix before signing" : "run kmdpe fix");
     check_cert(img, out);
     for (unsigned i = 0; i < img->nsections; i++) {
         const kpe_section *s = &img->sections[i];
         uint32_t want = kpe_fix_section_chars(s), diff = want ^ s->chars;
         if (strcmp(s->name, "INIT") == 0 && !(s->chars & KPE_SCN_MEM_DISCARDABLE)) {
-            add(out, R_INIT, "section %u (INIT) is not DISCARDABLE (run kmdpe fix)", i + 1);
+            kpe_add_finding(out, R_INIT, "section %u (INIT) is not DISCARDABLE (run kmdpe fix)",
+                            i + 1);
             diff &= ~KPE_SCN_MEM_DISCARDABLE;
         }
         if (strncmp(s->name, "PAGE", 4) == 0 && (s->chars & KPE_SCN_MEM_NOT_PAGED)) {
-            add(out, R_PAGE,
+            kpe_add_finding(
+                out, R_PAGE,
                 "section %u (%s) is pageable by name but marked NOT_PAGED (run kmdpe fix)", i + 1,
                 s->name);
             diff &= ~KPE_SCN_MEM_NOT_PAGED;
         }
         if (diff)
-            add(out, R_FIX, "section %u (%s) lacks %s (run kmdpe fix)", i + 1, s->name,
-                (diff & KPE_SCN_MEM_NOT_PAGED) ? "NOT_PAGED" : "DISCARDABLE");
+            kpe_add_finding(out, R_FIX, "section %u (%s) lacks %s (run kmdpe fix)", i + 1, s->name,
+                            (diff & KPE_SCN_MEM_NOT_PAGED) ? "NOT_PAGED" : "DISCARDABLE");
     }
+    kpe_check_layout_hvci(img, out);
+    kpe_check_x64(img, o, out);
     if (o->require_integrity && !(img->dll_chars & KPE_DLLCHAR_FORCE_INTEGRITY))
-        add(out, R_INTEGRITY,
+        kpe_add_finding(
+            out, R_INTEGRITY,
             "DllCharacteristics 0x%x lacks FORCE_INTEGRITY (0x80); link with --forceinteg "
             "(required e.g. by PsSetCreateProcessNotifyRoutineEx)",
             img->dll_chars);

@@ -38,6 +38,7 @@ typedef struct {
     const char *const *allow_imports; /* extra kernel modules allowed (case-insensitive) */
     size_t nallow;
     int require_integrity;
+    int no_cet; /* do not require the CET mark (KPE025) */
 } kpe_check_opts;
 
 /* Run every rule on IMG, appending to OUT. Returns 0, or -1 if out of memory. */

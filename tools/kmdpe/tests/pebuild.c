@@ -38,8 +38,9 @@ static const pb_import default_imports[] = {{"ntoskrnl.exe", default_nt, 0},
 
 #define RDATA_MAX 0x10000
 
-/* Lay out import tables in .rdata (at VA BASE) and .data (delay IAT/handles at DVA). */
-static uint32_t build_rdata(const pb_opts *o, uint8_t *r, uint32_t base, uint32_t dva,
+/* Lay out import tables in .rdata (at VA BASE, file offset RAW) and .data (delay IAT/handles at
+ * DVA), then the x64 extras: unwind info and the exception directory, the CET debug entry. */
+static uint32_t build_rdata(const pb_opts *o, uint8_t *r, uint32_t base, uint32_t raw, uint32_t dva,
                             pb_image *img, int pe32)
 {
     const pb_import *im = o->imports ? o->imports : default_imports;
@@ -115,6 +116,32 @@ static uint32_t build_rdata(const pb_opts *o, uint8_t *r, uint32_t base, uint32_
         pb_set_dir(img, KPE_DIR_DELAY_IMPORT, base + ddesc, (uint32_t)(nd + 1) * 32);
     if (iat_start)
         pb_set_dir(img, 12, base + iat_start, iat_end - iat_start);
+    off = align_up(off, 4);
+    if (!pe32 && o->pdata) {
+        /* UNWIND_INFO v1: prolog 4 bytes, 1 code (UWOP_ALLOC_SMALL 0x28 at offset 4), padded */
+        static const uint8_t unwind[8] = {0x01, 0x04, 0x01, 0x00, 0x04, 0x42, 0x00, 0x00};
+        memcpy(r + off, unwind, sizeof unwind);
+        img->unwind_rva = base + off;
+        off += 8;
+        for (uint32_t k = 0; k < 2; k++) { /* RUNTIME_FUNCTIONs: .text+0x10, .text+0x20 */
+            pb_put32(r + off + 12 * k, 0x1010 + 0x10 * k);
+            pb_put32(r + off + 12 * k + 4, 0x101b + 0x10 * k);
+            pb_put32(r + off + 12 * k + 8, img->unwind_rva);
+        }
+        img->pdata_rva = base + off;
+        pb_set_dir(img, KPE_DIR_EXCEPTION, base + off, 24);
+        off += 24;
+    }
+    if (!pe32 && !o->no_cet) { /* IMAGE_DEBUG_DIRECTORY type 20 and its payload, CET_COMPAT */
+        pb_put32(r + off + 12, 20);
+        pb_put32(r + off + 16, 4);
+        pb_put32(r + off + 20, base + off + 28);
+        pb_put32(r + off + 24, raw + off + 28);
+        pb_put32(r + off + 28, 1);
+        img->debug_rva = base + off;
+        pb_set_dir(img, KPE_DIR_DEBUG, base + off, 28);
+        off += 32;
+    }
     return off;
 }
 
@@ -142,7 +169,7 @@ int pb_build(const pb_opts *o, pb_image *out)
     int pe32 = o->pe32;
     uint32_t NP = KPE_SCN_MEM_NOT_PAGED, DISC = KPE_SCN_MEM_DISCARDABLE;
     int fixed = !o->unfixed;
-    struct {
+    struct plan_entry {
         const char *name;
         uint32_t chars;
         int on;
@@ -156,6 +183,11 @@ int pb_build(const pb_opts *o, pb_image *out)
         {".reloc", 0x42000040u, 1},
     };
     size_t nplan = sizeof plan / sizeof plan[0];
+    if (o->rdata_last) { /* .text .data ... .rdata .reloc */
+        struct plan_entry r = plan[1];
+        memmove(&plan[1], &plan[2], (nplan - 3) * sizeof plan[0]);
+        plan[nplan - 2] = r;
+    }
     uint8_t *rdata = calloc(1, RDATA_MAX);
     if (!rdata)
         return -1;
@@ -176,16 +208,17 @@ int pb_build(const pb_opts *o, pb_image *out)
     memset(scratch_hdr, 0, sizeof scratch_hdr);
     tmp.data = scratch_hdr;
     tmp.dirs_off = lfanew + 24 + (pe32 ? 96 : 112);
-    uint32_t rdata_len = build_rdata(o, rdata, 0x2000, 0, &tmp, pe32);
+    uint32_t rdata_len = build_rdata(o, rdata, 0x2000, 0, 0, &tmp, pe32);
     memset(rdata, 0, RDATA_MAX);
+    uint32_t rdata_vsize = rdata_len > o->rdata_size ? rdata_len : o->rdata_size;
 
     uint32_t va = 0x1000, raw = hdr_size;
-    uint32_t sizes[7];
+    uint32_t sizes[sizeof plan / sizeof plan[0]];
     for (size_t i = 0; i < nplan; i++) {
         uint32_t s = 0x200;
-        if (i == 1)
-            s = align_up(rdata_len, 0x200);
-        if (i == 2)
+        if (strcmp(plan[i].name, ".rdata") == 0)
+            s = align_up(rdata_vsize, 0x200);
+        if (strcmp(plan[i].name, ".data") == 0)
             s = data_size;
         sizes[i] = s;
     }
@@ -263,7 +296,8 @@ int pb_build(const pb_opts *o, pb_image *out)
         pb_sec *s = &out->secs[k++];
         uint8_t *sh = d + s->hdr_off;
         memcpy(sh, s->name, strlen(s->name));
-        pb_put32(sh + 8, s->size); /* VirtualSize */
+        int exact = o->rdata_size && strcmp(s->name, ".rdata") == 0;
+        pb_put32(sh + 8, exact ? rdata_vsize : s->size); /* VirtualSize */
         pb_put32(sh + 12, s->va);
         pb_put32(sh + 16, s->size);
         pb_put32(sh + 20, s->raw);
@@ -274,9 +308,15 @@ int pb_build(const pb_opts *o, pb_image *out)
     d[t->raw] = 0x31;
     d[t->raw + 1] = 0xc0;
     d[t->raw + 2] = 0xc3;
+    if (!pe32 && o->pdata) { /* sub rsp,0x28; xor eax,eax; add rsp,0x28; ret */
+        static const uint8_t fn[11] = {0x48, 0x83, 0xec, 0x28, 0x31, 0xc0,
+                                       0x48, 0x83, 0xc4, 0x28, 0xc3};
+        memcpy(d + t->raw + 0x10, fn, sizeof fn);
+        memcpy(d + t->raw + 0x20, fn, sizeof fn);
+    }
     const pb_sec *rd = pb_sec_by_name(out, ".rdata");
     const pb_sec *dt = pb_sec_by_name(out, ".data");
-    build_rdata(o, rdata, rd->va, dt->va, out, pe32);
+    build_rdata(o, rdata, rd->va, rd->raw, dt->va, out, pe32);
     memcpy(d + rd->raw, rdata, rdata_len);
     free(rdata);
     const pb_sec *rl = pb_sec_by_name(out, ".reloc");

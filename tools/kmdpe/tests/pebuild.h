@@ -19,6 +19,11 @@ typedef struct {
     int unfixed;          /* section flags as GNU ld leaves them (before kmdpe fix) */
     int tls;              /* add a TLS directory */
     uint32_t data_size;   /* raw size of .data (default 0x200) */
+    int no_cet;           /* x64: leave out the CET mark (a debug directory in .rdata) */
+    int pdata;            /* x64: two functions at .text+0x10 and +0x20 that allocate stack,
+                             their RUNTIME_FUNCTIONs and unwind info in .rdata */
+    uint32_t rdata_size;  /* minimum VirtualSize of .rdata (zero padding after its content) */
+    int rdata_last;       /* put .rdata last but .reloc, as kmdkit-driver.ld does */
 } pb_opts;
 
 typedef struct {
@@ -33,6 +38,7 @@ typedef struct {
     size_t opt_off, checksum_off, dirs_off;
     pb_sec secs[8];
     unsigned nsecs;
+    uint32_t debug_rva, pdata_rva, unwind_rva; /* where build put them (0: not there) */
 } pb_image;
 
 int pb_build(const pb_opts *o, pb_image *out); /* 0 ok */

@@ -1,6 +1,8 @@
 /* unit.c - kmdpe unit tests (no framework). Also: kmdpe_unit --write-seeds DIR. */
 #define _XOPEN_SOURCE 700
+#include "cet.h"
 #include "cli.h"
+#include "debugdir.h"
 #include "fix.h"
 #include "json.h"
 #include "pe.h"
@@ -16,7 +18,7 @@
 #include <unistd.h>
 
 /* python3-pefile generate_checksum() of the default x64 test image (seed_x64_clean.sys). */
-#define KMDPE_KNOWN_CHECKSUM 0xb77fu
+#define KMDPE_KNOWN_CHECKSUM 0x10068u
 
 static int g_pass, g_fail;
 
@@ -45,6 +47,11 @@ static pb_image build(pb_opts o)
 static uint16_t get16(const uint8_t *p)
 {
     return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t get32le(const uint8_t *p)
+{
+    return pb_get32(p);
 }
 
 /* Field offsets relative to the optional header. */
@@ -155,7 +162,7 @@ static void test_clean(void)
     pb_opts o = {0};
     pb_image b = build(o);
     CHECK(clean(&b, NULL));
-    kpe_check_opts x64 = {KPE_ARCH_X64, NULL, 0, 0};
+    kpe_check_opts x64 = {KPE_ARCH_X64, NULL, 0, 0, 0};
     CHECK(clean(&b, &x64));
     kpe_image img;
     CHECK(kpe_parse(&img, b.data, b.size) == 0);
@@ -170,7 +177,7 @@ static void test_clean(void)
     o.pe32 = 1;
     o.init = o.page = o.rsrc = 1;
     b = build(o);
-    kpe_check_opts x86 = {KPE_ARCH_X86, NULL, 0, 0};
+    kpe_check_opts x86 = {KPE_ARCH_X86, NULL, 0, 0, 0};
     CHECK(clean(&b, NULL));
     CHECK(clean(&b, &x86));
     CHECK(fires_only(&b, &x64, "KPE001"));
@@ -181,12 +188,12 @@ static void test_rules(void)
 {
     pb_opts o = {0};
     pb_image b;
-    kpe_check_opts x86 = {KPE_ARCH_X86, NULL, 0, 0};
+    kpe_check_opts x86 = {KPE_ARCH_X86, NULL, 0, 0, 0};
 
-    b = build(o); /* KPE001: PE32+ with I386 */
+    b = build(o); /* KPE001: PE32+ with I386 (whose loader has no DIR64 relocation: KPE021) */
     pb_put16(at(&b, FH_MACHINE), KPE_MACHINE_I386);
     pb_update_checksum(&b);
-    CHECK(fires_only(&b, NULL, "KPE001"));
+    CHECK(fires(&b, NULL, "KPE001"));
     pb_free(&b);
     b = build(o);
     CHECK(fires_only(&b, &x86, "KPE001"));
@@ -209,7 +216,7 @@ static void test_rules(void)
 
     /* KPE004 */
     static const char *const f1[] = {"DbgPrint", NULL};
-    static const char *const f2[] = {"CreateFileW", "#7", NULL};
+    static const char *const f2[] = {"CreateFileW", NULL};
     pb_import im[] = {{"ntoskrnl.exe", f1, 0}, {"KERNEL32.dll", f2, 0}};
     o.imports = im;
     o.nimports = 2;
@@ -226,7 +233,7 @@ static void test_rules(void)
         pb_free(&b);
     }
     const char *allow[] = {"FOO.SYS"};
-    kpe_check_opts al = {KPE_ARCH_ANY, allow, 1, 0};
+    kpe_check_opts al = {KPE_ARCH_ANY, allow, 1, 0, 0};
     b = build(o); /* foo.sys allowed */
     CHECK(clean(&b, &al));
     pb_free(&b);
@@ -241,6 +248,12 @@ static void test_rules(void)
     im[1].delay = 1;
     b = build(o);
     CHECK(fires_only(&b, NULL, "KPE004"));
+    pb_free(&b);
+    static const char *const f3[] = {"CreateFileW", "#7", NULL}; /* and by ordinal: KPE024 */
+    im[1].funcs = f3;
+    b = build(o);
+    CHECK(lint_ex(&b, NULL, "KPE004", NULL, NULL) == 1);
+    CHECK(lint_ex(&b, NULL, "KPE024", NULL, NULL) == 1);
     kpe_image img;
     CHECK(kpe_parse(&img, b.data, b.size) == 0);
     CHECK(img.ndlls == 2 && img.dlls[1].delay && img.dlls[1].nfuncs == 2);
@@ -372,7 +385,7 @@ static void test_rules(void)
     pb_free(&b);
     o.page = 0;
 
-    kpe_check_opts integ = {KPE_ARCH_ANY, NULL, 0, 1}; /* KPE015 */
+    kpe_check_opts integ = {KPE_ARCH_ANY, NULL, 0, 1, 0}; /* KPE015 */
     b = build(o);
     CHECK(fires_only(&b, &integ, "KPE015"));
     CHECK(clean(&b, NULL));
@@ -412,6 +425,436 @@ static void test_rules(void)
     b = build(o);
     CHECK(lint_ex(&b, NULL, "KPE017", NULL, &errors) == 4); /* .text .rdata .data .rsrc */
     CHECK(errors == 0);
+    pb_free(&b);
+}
+
+/* ---- KPE018..KPE025 and the CET mark ------------------------------------------------------ */
+
+#define SH_VSIZE 8
+#define SH_VA 12
+#define SH_RAWSIZE 16
+#define SH_RAWPTR 20
+#define SH_CHARS 36
+#define OH_SIZEOFIMAGE 56
+
+static void set_sec(pb_image *b, const char *name, int field, uint32_t v)
+{
+    const pb_sec *s = pb_sec_by_name(b, name);
+    if (!s) {
+        fprintf(stderr, "no section %s\n", name);
+        exit(3);
+    }
+    pb_put32(b->data + s->hdr_off + field, v);
+}
+
+static uint32_t get_sec(pb_image *b, const char *name, int field)
+{
+    return pb_get32(b->data + pb_sec_by_name(b, name)->hdr_off + field);
+}
+
+/* File offset of RVA inside section NAME. */
+static uint8_t *at_rva(pb_image *b, const char *name, uint32_t rva)
+{
+    const pb_sec *s = pb_sec_by_name(b, name);
+    return b->data + s->raw + (rva - s->va);
+}
+
+/* 1 when some finding of rule ID has SUBSTR in its message. */
+static int says(pb_image *b, const kpe_check_opts *o, const char *id, const char *substr)
+{
+    kpe_image img;
+    kpe_findings fs = {0};
+    int hit = 0;
+    if (kpe_parse(&img, b->data, b->size) == 0 && kpe_check(&img, o, &fs) == 0)
+        for (size_t i = 0; i < fs.n; i++)
+            hit |= !strcmp(fs.items[i].rule->id, id) && strstr(fs.items[i].message, substr);
+    if (!hit)
+        fprintf(stderr, "  no %s finding saying '%s'\n", id, substr);
+    kpe_findings_free(&fs);
+    kpe_free(&img);
+    return hit;
+}
+
+/* The single base relocation pebuild writes: page 0x1000, entry TYPE|OFFSET. */
+static void set_reloc(pb_image *b, uint32_t page, unsigned entry)
+{
+    const pb_sec *rl = pb_sec_by_name(b, ".reloc");
+    pb_put32(b->data + rl->raw, page);
+    pb_put16(b->data + rl->raw + 8, entry);
+    pb_update_checksum(b);
+}
+
+static void test_layout_rules(void)
+{
+    pb_opts o = {0};
+    pb_image b;
+    kpe_check_opts x64 = {KPE_ARCH_X64, NULL, 0, 0, 0};
+
+    /* KPE018: .text .rdata .data .reloc at 0x1000..0x4000, SizeOfImage 0x5000 */
+    b = build(o);
+    CHECK(get32le(at(&b, OH_SIZEOFIMAGE)) == 0x5000 && get_sec(&b, ".reloc", SH_VA) == 0x4000);
+    set_sec(&b, ".reloc", SH_VA, 0x5000); /* a page nobody maps between .data and .reloc */
+    pb_set_dir(&b, KPE_DIR_BASERELOC, 0x5000, 12);
+    pb_put32(at(&b, OH_SIZEOFIMAGE), 0x6000);
+    pb_update_checksum(&b);
+    CHECK(fires_only(&b, &x64, "KPE018"));
+    CHECK(says(
+        &b, &x64, "KPE018",
+        "virtual gap: section 4 (.reloc) starts at RVA 0x5000, but the end of section 3 (.data)"));
+    pb_free(&b);
+    uint32_t bad_sizes[] = {0x6000, 0x4800}; /* too large; not the aligned end (0x5000) */
+    for (size_t i = 0; i < 2; i++) {
+        b = build(o);
+        pb_put32(at(&b, OH_SIZEOFIMAGE), bad_sizes[i]);
+        pb_update_checksum(&b);
+        CHECK(fires_only(&b, &x64, "KPE018"));
+        CHECK(says(&b, &x64, "KPE018", "SizeOfImage"));
+        pb_free(&b);
+    }
+    b = build(o); /* an empty section */
+    set_sec(&b, ".data", SH_VSIZE, 0);
+    set_sec(&b, ".data", SH_RAWSIZE, 0);
+    pb_update_checksum(&b);
+    CHECK(says(&b, &x64, "KPE018", "section 3 (.data) is empty"));
+    CHECK(lint_ex(&b, &x64, "KPE018", NULL, NULL) == 2); /* and the gap it leaves */
+    pb_free(&b);
+
+    /* KPE019: SectionAlignment 0x200 (KPE007) lets .data start at 0x3200, off a page */
+    b = build(o);
+    pb_put32(at(&b, OH_SECTALIGN), 0x200);
+    pb_update_checksum(&b);
+    CHECK(lint_ex(&b, &x64, "KPE019", NULL, NULL) == 0 && fires(&b, &x64, "KPE007"));
+    set_sec(&b, ".data", SH_VA, 0x3200);
+    pb_update_checksum(&b);
+    CHECK(lint_ex(&b, &x64, "KPE019", NULL, NULL) == 1);
+    CHECK(says(&b, &x64, "KPE019", "section 3 (.data) at RVA 0x3200"));
+    pb_free(&b);
+    b = build(o); /* with SectionAlignment 0x1000 a stray VA is KPE008's, not repeated */
+    set_sec(&b, ".data", SH_VA, 0x3200);
+    pb_update_checksum(&b);
+    CHECK(fires(&b, &x64, "KPE008") && lint_ex(&b, &x64, "KPE019", NULL, NULL) == 0);
+    pb_free(&b);
+
+    /* KPE020: the IAT in an executable section */
+    b = build(o);
+    set_sec(&b, ".rdata", SH_CHARS, get_sec(&b, ".rdata", SH_CHARS) | KPE_SCN_MEM_EXECUTE);
+    pb_update_checksum(&b);
+    CHECK(lint_ex(&b, &x64, "KPE020", NULL, NULL) == 1);
+    CHECK(says(&b, &x64, "KPE020", "data directory 12"));
+    pb_set_dir(&b, KPE_DIR_IAT, 0, 0); /* no directory 12: each DLL's thunk array */
+    pb_update_checksum(&b);
+    CHECK(lint_ex(&b, &x64, "KPE020", NULL, NULL) == 2);
+    CHECK(says(&b, &x64, "KPE020", "the IAT of HAL.dll"));
+    pb_free(&b);
+
+    /* KPE021 */
+    o.data_size = 0x2000; /* .data spans 0x3000..0x5000 */
+    b = build(o);
+    uint32_t dva = pb_sec_by_name(&b, ".data")->va;
+    set_reloc(&b, dva, 0xa000 | 0xff8); /* DIR64 ending exactly at the page end: fine */
+    CHECK(clean(&b, &x64));
+    set_reloc(&b, dva, 0xa000 | 0xff9);
+    CHECK(fires_only(&b, &x64, "KPE021"));
+    CHECK(says(&b, &x64, "KPE021", "DIR64 relocation at RVA 0x3ff9 patches 8 bytes across"));
+    set_reloc(&b, dva, 0x3000 | 0xffc); /* HIGHLOW at 0xffc: fine; at 0xffd: across */
+    CHECK(clean(&b, &x64));
+    set_reloc(&b, dva, 0x3000 | 0xffd);
+    CHECK(fires_only(&b, &x64, "KPE021"));
+    set_reloc(&b, 0x1000, 0xa000 | 0x800); /* .text is 0x200 long */
+    CHECK(fires_only(&b, &x64, "KPE021"));
+    CHECK(says(&b, &x64, "KPE021", "outside every section"));
+    set_reloc(&b, 0x1000, 0x5000 | 0x10); /* type 5: not for x64 */
+    CHECK(fires_only(&b, &x64, "KPE021"));
+    CHECK(says(&b, &x64, "KPE021", "type 5"));
+    set_reloc(&b, 0x1000, 0x1000 | 0x10); /* HIGH: an x86 type */
+    CHECK(fires_only(&b, &x64, "KPE021"));
+    const pb_sec *rl = pb_sec_by_name(&b, ".reloc");
+    set_reloc(&b, 0x1000, 0xa010);
+    pb_put32(b.data + rl->raw + 4, 6); /* SizeOfBlock 6: the loader cannot walk it */
+    pb_update_checksum(&b);
+    CHECK(fires_only(&b, &x64, "KPE009"));
+    CHECK(says(&b, &x64, "KPE009", "SizeOfBlock 0x6"));
+    pb_free(&b);
+    o.data_size = 0;
+    b = build(o); /* a 128 MiB relocation block over .reloc's zero fill: padding, walked fast */
+    rl = pb_sec_by_name(&b, ".reloc");
+    set_sec(&b, ".reloc", SH_VSIZE, 0x8000000);
+    pb_put32(at(&b, OH_SIZEOFIMAGE), rl->va + 0x8000000);
+    pb_put32(b.data + rl->raw + 4, 0x8000000);
+    pb_set_dir(&b, KPE_DIR_BASERELOC, rl->va, 0x8000000);
+    pb_update_checksum(&b);
+    CHECK(clean(&b, &x64));
+    pb_free(&b);
+    o.pe32 = 1; /* x86: a HIGHLOW across a page is fine (no HVCI); DIR64 is unknown */
+    o.data_size = 0x2000;
+    b = build(o);
+    dva = pb_sec_by_name(&b, ".data")->va;
+    set_reloc(&b, dva, 0x3000 | 0xffe);
+    CHECK(clean(&b, NULL));
+    set_reloc(&b, dva, 0xa000 | 0x10);
+    CHECK(fires_only(&b, NULL, "KPE021"));
+    pb_free(&b);
+    o.pe32 = 0;
+    o.data_size = 0;
+
+    /* KPE024 */
+    static const char *const ord[] = {"DbgPrint", "#5", NULL};
+    pb_import oi[] = {{"ntoskrnl.exe", ord, 0}};
+    o.imports = oi;
+    o.nimports = 1;
+    b = build(o);
+    CHECK(fires_only(&b, &x64, "KPE024"));
+    CHECK(says(&b, &x64, "KPE024", "imports ntoskrnl.exe ordinal 5"));
+    pb_free(&b);
+    o.imports = NULL;
+    o.nimports = 0;
+}
+
+static void test_x64_rules(void)
+{
+    pb_opts o = {0};
+    pb_image b;
+    kpe_check_opts x64 = {KPE_ARCH_X64, NULL, 0, 0, 0};
+    o.pdata = 1;
+    b = build(o);
+    CHECK(clean(&b, &x64));
+    kpe_image img;
+    CHECK(kpe_parse(&img, b.data, b.size) == 0);
+    kpe_free(&img);
+    uint32_t pd = b.pdata_rva, uw = b.unwind_rva;
+    pb_free(&b);
+
+    /* KPE022: each RUNTIME_FUNCTION is 12 bytes: begin, end, unwind info */
+    struct {
+        uint32_t field, value;
+        const char *msg;
+    } bad[] = {
+        {0, 0x1020, "not sorted"},                 /* first begins after the second */
+        {4, 0x1024, "overlaps"},                   /* first ends inside the second */
+        {4, 0x1008, "empty or reversed"},          /* first ends before it begins */
+        {12, 0x2000, "not inside one executable"}, /* second begins in .rdata */
+        {8, 0, "unwind info RVA 0x2"},             /* (replaced below) misaligned */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        b = build(o);
+        uint32_t v = bad[i].value;
+        if (bad[i].field == 8)
+            v = uw + 2;
+        if (bad[i].field == 12) /* second entry, begin and end in .rdata */
+            pb_put32(at_rva(&b, ".rdata", pd + 16), 0x2010);
+        if (bad[i].field == 0) /* swap the entries */
+            pb_put32(at_rva(&b, ".rdata", pd + 4), 0x102b);
+        if (bad[i].field == 0)
+            pb_put32(at_rva(&b, ".rdata", pd + 12), 0x1010);
+        if (bad[i].field == 0)
+            pb_put32(at_rva(&b, ".rdata", pd + 16), 0x101b);
+        pb_put32(at_rva(&b, ".rdata", pd + bad[i].field), v);
+        pb_update_checksum(&b);
+        CHECK(fires(&b, &x64, "KPE022"));
+        CHECK(says(&b, &x64, "KPE022", bad[i].msg));
+        pb_free(&b);
+    }
+    b = build(o); /* unwind info version 3 */
+    at_rva(&b, ".rdata", uw)[0] = 0x03;
+    pb_update_checksum(&b);
+    CHECK(fires_only(&b, &x64, "KPE022"));
+    CHECK(says(&b, &x64, "KPE022", "version 3"));
+    pb_free(&b);
+    b = build(o); /* directory size not a multiple of 12 */
+    pb_set_dir(&b, KPE_DIR_EXCEPTION, pd, 20);
+    pb_update_checksum(&b);
+    CHECK(says(&b, &x64, "KPE022", "not a whole number of 12-byte"));
+    CHECK(says(&b, &x64, "KPE023", "0x1020"));       /* the second function is not covered now */
+    pb_set_dir(&b, KPE_DIR_EXCEPTION, 0x900000, 24); /* outside the image */
+    pb_update_checksum(&b);
+    CHECK(says(&b, &x64, "KPE022", "does not lie inside one section"));
+    pb_free(&b);
+    b = build(o); /* chained unwind info whose parent is not code */
+    uint8_t *u = at_rva(&b, ".rdata", uw);
+    u[0] = 0x01 | (4 << 3); /* CHAININFO: a RUNTIME_FUNCTION follows the codes, */
+    u[2] = 4;               /* at uw+12 with 4 codes: bytes of the table, not an entry */
+    pb_update_checksum(&b);
+    CHECK(says(&b, &x64, "KPE022", "chained RUNTIME_FUNCTION"));
+    pb_free(&b);
+
+    /* KPE023: the same code without its exception directory */
+    b = build(o);
+    pb_set_dir(&b, KPE_DIR_EXCEPTION, 0, 0);
+    pb_update_checksum(&b);
+    CHECK(fires_only(&b, &x64, "KPE023"));
+    CHECK(lint_ex(&b, &x64, "KPE023", NULL, NULL) == 2);
+    CHECK(says(&b, &x64, "KPE023", "code at RVA 0x1010 opens a stack frame (sub rsp, imm8)"));
+    pb_put32(at(&b, OH_ENTRY), 0x1020); /* the entry point is reported as such, once */
+    pb_update_checksum(&b);
+    CHECK(lint_ex(&b, &x64, "KPE023", NULL, NULL) == 2);
+    CHECK(says(&b, &x64, "KPE023", "the entry point at RVA 0x1020"));
+    pb_free(&b);
+    const pb_sec *t;
+    b = build(o); /* push rbx; and a home-space store before sub rsp, after a multi-byte nop */
+    pb_set_dir(&b, KPE_DIR_EXCEPTION, 0, 0);
+    t = pb_sec_by_name(&b, ".text");
+    static const uint8_t push[] = {0x53, 0x48, 0x83, 0xec, 0x20, 0x5b, 0xc3};
+    static const uint8_t home[] = {0x0f, 0x1f, 0x44, 0x00, 0x00, 0x48, 0x89, 0x4c, 0x24,
+                                   0x08, 0x48, 0x81, 0xec, 0x00, 0x01, 0x00, 0x00};
+    memcpy(b.data + t->raw + 0x10, push, sizeof push);
+    memset(b.data + t->raw + 0x20, 0x00, 16);
+    memcpy(b.data + t->raw + 0x1b, home, sizeof home); /* the nop pads up to 0x1020 */
+    pb_update_checksum(&b);
+    CHECK(says(&b, &x64, "KPE023", "0x1010 opens a stack frame (push)"));
+    CHECK(says(&b, &x64, "KPE023", "0x1020 opens a stack frame (sub rsp, imm32)"));
+    pb_free(&b);
+    b = build(o); /* leaf code without a frame needs no entry */
+    pb_set_dir(&b, KPE_DIR_EXCEPTION, 0, 0);
+    t = pb_sec_by_name(&b, ".text");
+    static const uint8_t leaf[] = {0xb8, 0x01, 0x00, 0x00, 0x00, 0xc3};
+    memcpy(b.data + t->raw + 0x10, leaf, sizeof leaf);
+    memcpy(b.data + t->raw + 0x20, leaf, sizeof leaf);
+    pb_update_checksum(&b);
+    CHECK(clean(&b, &x64));
+    pb_free(&b);
+    o.pdata = 0;
+
+    /* KPE025 */
+    kpe_check_opts nocet = {KPE_ARCH_X64, NULL, 0, 0, 1};
+    o.no_cet = 1;
+    b = build(o);
+    CHECK(fires_only(&b, &x64, "KPE025"));
+    CHECK(says(&b, &x64, "KPE025", "no debug directory"));
+    CHECK(clean(&b, &nocet));
+    pb_free(&b);
+    o.no_cet = 0;
+    o.pe32 = 1; /* x86: no mark needed */
+    b = build(o);
+    CHECK(clean(&b, NULL));
+    pb_free(&b);
+    o.pe32 = 0;
+    struct {
+        uint32_t off, value;
+        const char *msg;
+    } marks[] = {
+        {28, 0, "lacks CET_COMPAT"},               /* payload 0 */
+        {12, 2, "no EX_DLLCHARACTERISTICS entry"}, /* the entry is CodeView */
+        {24, 4, "PointerToRawData"},               /* (replaced below) file offset wrong */
+        {20, 0x900000, "payload RVA 0x900000"},    /* payload outside the image */
+    };
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+        b = build(o);
+        uint8_t *e = at_rva(&b, ".rdata", b.debug_rva);
+        uint32_t v = marks[i].off == 24 ? pb_get32(e + 24) + 4 : marks[i].value;
+        pb_put32(e + marks[i].off, v);
+        pb_update_checksum(&b);
+        CHECK(fires_only(&b, &x64, "KPE025"));
+        CHECK(says(&b, &x64, "KPE025", marks[i].msg));
+        CHECK(clean(&b, &nocet));
+        pb_free(&b);
+    }
+    b = build(o);
+    pb_set_dir(&b, KPE_DIR_DEBUG, b.debug_rva, 20);
+    pb_update_checksum(&b);
+    CHECK(says(&b, &x64, "KPE025", "not a whole number of 28-byte entries"));
+    pb_free(&b);
+}
+
+/* Mark B with kpe_cet_mark; the result must parse, read as marked, pass every rule, and a
+ * second mark must change nothing. Returns the result of the first call (B replaced). */
+static int mark(pb_image *b, kpe_cet_result *res)
+{
+    kpe_image img;
+    uint8_t *out = NULL, *out2 = NULL;
+    size_t n = 0, n2 = 0;
+    CHECK(kpe_parse(&img, b->data, b->size) == 0);
+    int r = kpe_cet_mark(b->data, b->size, &img, &out, &n, res);
+    kpe_free(&img);
+    if (r != 1)
+        return r;
+    free(b->data);
+    b->data = out;
+    b->size = n;
+    kpe_cet_info ci;
+    kpe_cet_result again;
+    CHECK(kpe_parse(&img, b->data, b->size) == 0);
+    kpe_cet_status(&img, &ci);
+    CHECK(ci.state == KPE_CET_MARKED && (ci.ex_flags & KPE_DLLCHAR_EX_CET_COMPAT));
+    CHECK(img.checksum == img.checksum_computed);
+    CHECK(kpe_cet_mark(b->data, b->size, &img, &out2, &n2, &again) == 0 && again.already);
+    kpe_free(&img);
+    kpe_check_opts x64 = {KPE_ARCH_X64, NULL, 0, 0, 0};
+    CHECK(clean(b, &x64));
+    return r;
+}
+
+static void test_cet_mark(void)
+{
+    pb_opts o = {0};
+    pb_image b;
+    kpe_cet_result res;
+    o.no_cet = 1;
+
+    b = build(o); /* .rdata's raw data is full: it grows by one FileAlignment block */
+    size_t before = b.size;
+    uint32_t reloc_raw = get_sec(&b, ".reloc", SH_RAWPTR);
+    CHECK(mark(&b, &res) == 1);
+    CHECK(b.size == before + 0x200 && get_sec(&b, ".reloc", SH_RAWPTR) == reloc_raw + 0x200);
+    CHECK(strstr(res.changes, "raw data grown by 0x200") != NULL);
+    pb_free(&b);
+
+    o.rdata_size = 0x180; /* room in .rdata's raw data: in place */
+    b = build(o);
+    before = b.size;
+    CHECK(mark(&b, &res) == 1);
+    CHECK(b.size == before && get_sec(&b, ".rdata", SH_VSIZE) == 0x180 + 32);
+    pb_free(&b);
+
+    o.rdata_size = 0xff8; /* .rdata fills its last page, .reloc follows: .reloc moves up */
+    o.rdata_last = 1;
+    b = build(o);
+    uint32_t soi = get32le(at(&b, OH_SIZEOFIMAGE)), reloc_va = get_sec(&b, ".reloc", SH_VA);
+    CHECK(mark(&b, &res) == 1);
+    CHECK(get_sec(&b, ".reloc", SH_VA) == reloc_va + 0x1000);
+    CHECK(get32le(at(&b, OH_SIZEOFIMAGE)) == soi + 0x1000);
+    CHECK(strstr(res.changes, ".reloc moved up by 0x1000") != NULL);
+    pb_free(&b);
+    o.rdata_last = 0; /* ... and when .data follows, there is no room */
+    b = build(o);
+    CHECK(mark(&b, &res) == 0 && strstr(res.skipped, "no room") != NULL);
+    pb_free(&b);
+    o.rdata_size = 0;
+    o.no_cet = 0;
+
+    b = build(o); /* an entry without the bit gets it, in place */
+    uint8_t *e = at_rva(&b, ".rdata", b.debug_rva);
+    pb_put32(e + 28, 0x40);
+    pb_update_checksum(&b);
+    before = b.size;
+    CHECK(mark(&b, &res) == 1 && b.size == before);
+    CHECK(pb_get32(at_rva(&b, ".rdata", b.debug_rva) + 28) == 0x41);
+    pb_free(&b);
+
+    b = build(o); /* an lld image's CodeView entry is kept, the mark follows it */
+    e = at_rva(&b, ".rdata", b.debug_rva);
+    pb_put32(e + 12, KPE_DEBUG_TYPE_CODEVIEW);
+    pb_update_checksum(&b);
+    CHECK(mark(&b, &res) == 1);
+    kpe_image img;
+    kpe_cet_info ci;
+    CHECK(kpe_parse(&img, b.data, b.size) == 0);
+    kpe_cet_status(&img, &ci);
+    CHECK(ci.nentries == 2 && ci.entry == 1);
+    kpe_free(&img);
+    pb_free(&b);
+
+    b = build(o); /* already marked; x86; signed */
+    CHECK(mark(&b, &res) == 0 && res.already);
+    pb_free(&b);
+    o.pe32 = 1;
+    b = build(o);
+    CHECK(mark(&b, &res) == 0 && strstr(res.skipped, "not an x64 image") != NULL);
+    pb_free(&b);
+    o.pe32 = 0;
+    o.no_cet = 1;
+    b = build(o);
+    CHECK(pb_sign(&b, 0x80) == 0);
+    CHECK(mark(&b, &res) == -1 && strstr(res.error, "signed") != NULL);
     pb_free(&b);
 }
 
@@ -766,6 +1209,40 @@ static void test_cli(void)
     CHECK(strstr(out, "NOT_PAGED") && strstr(out, "DISCARDABLE"));
     free(out);
 
+    /* the CET mark: fix adds it on x64 unless --no-cet; check requires it unless --no-cet */
+    pb_opts oc = {0};
+    oc.no_cet = 1;
+    pb_image c = build(oc);
+    CHECK(write_file(p, c.data, c.size) == 0);
+    CHECK(run(&out, NULL, 3, "check", p) == 1);
+    CHECK(strstr(out, "error KPE025 cet-compat: no debug directory") != NULL);
+    free(out);
+    CHECK(run(NULL, NULL, 4, "check", p, "--no-cet") == 0);
+    CHECK(run(&out, NULL, 4, "fix", p, "--no-cet") == 0);
+    CHECK(strstr(out, "already fixed") != NULL);
+    free(out);
+    CHECK(run(&out, NULL, 3, "info", p) == 0);
+    CHECK(strstr(out, "cet compat:         no (no debug directory)") != NULL);
+    free(out);
+    CHECK(run(&out, NULL, 3, "fix", p) == 0);
+    CHECK(strstr(out, "fixed: CET mark added (debug directory of 1 entry at RVA") != NULL);
+    free(out);
+    CHECK(run(&out, NULL, 3, "fix", p) == 0);
+    CHECK(strstr(out, "already fixed") != NULL);
+    free(out);
+    CHECK(run(NULL, NULL, 5, "check", p, "--arch", "x64") == 0);
+    CHECK(run(&out, NULL, 3, "info", p) == 0);
+    CHECK(strstr(out, "cet compat:         yes (EX_DLLCHARACTERISTICS 0x1, debug entry 1)") &&
+          strstr(out, "EX_DLLCHARACTERISTICS size 0x4"));
+    free(out);
+    CHECK(run(&out, NULL, 4, "info", p, "--json") == 0);
+    CHECK(strstr(out, "\"cet_compat\":true,\"ex_dll_characteristics\":1,\"debug_directory\":[{"
+                      "\"type\":20,\"type_name\":\"EX_DLLCHARACTERISTICS\",\"size\":4") != NULL);
+    free(out);
+    CHECK(run(NULL, &err, 4, "compact", p, "--no-cet") == 2); /* fix and check only */
+    free(err);
+    pb_free(&c);
+
     /* user-mode import */
     static const char *const f[] = {"ExitProcess", NULL};
     pb_import im[] = {{"kernel32.dll", f, 0}};
@@ -815,7 +1292,7 @@ static void test_cli(void)
     CHECK(run(NULL, NULL, 4, "fix", p, "--json") == 2);
     CHECK(run(NULL, NULL, 4, "info", p, p) == 2);
     CHECK(run(&out, NULL, 2, "rules") == 0);
-    CHECK(strstr(out, "KPE001") && strstr(out, "KPE017"));
+    CHECK(strstr(out, "KPE001") && strstr(out, "KPE017") && strstr(out, "KPE025"));
     free(out);
     CHECK(run(&out, NULL, 4, "check", "--list-rules", "--json") == 0);
     CHECK(strstr(out, "\"id\":\"KPE016\",\"name\":\"deprecated-import\",\"severity\":\"warning\""));
@@ -856,6 +1333,9 @@ static int write_seeds(const char *dir, char **extra, int nextra)
         {"x86_imports", {.pe32 = 1, .imports = mixed, .nimports = 3}, 0},
         {"x64_signed", {.init = 1}, 1},
         {"x86_signed", {.pe32 = 1}, 1},
+        {"x64_pdata", {.pdata = 1, .page = 1}, 0},
+        {"x64_nocet", {.no_cet = 1, .rdata_size = 0x180}, 0},
+        {"x64_full_rdata", {.no_cet = 1, .pdata = 1, .rdata_last = 1, .rdata_size = 0xff8}, 0},
     };
     for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
         pb_image b = build(seeds[i].o);
@@ -899,6 +1379,9 @@ int main(int argc, char **argv)
     }
     test_clean();
     test_rules();
+    test_layout_rules();
+    test_x64_rules();
+    test_cet_mark();
     test_checksum();
     test_fix();
     test_truncation();
