@@ -137,6 +137,7 @@ Return Value:
 
     ExInitializeDriverRuntime(DrvRtPoolNxOptIn);
 
+    // snippet: create-device
     RtlInitUnicodeString(&ntName, NT_DEVICE_NAME);
     RtlInitUnicodeString(&dosName, DOS_DEVICE_NAME);
 
@@ -153,6 +154,7 @@ Return Value:
                    "wdkstyle: IoCreateDeviceSecure failed: 0x%08lx\n", status);
         return status;
     }
+    // end snippet
 
     extension = deviceObject->DeviceExtension;
     info = &extension->Info;
@@ -166,6 +168,7 @@ Return Value:
                            DRIVER_NAME, (ULONG)NTDDI_VERSION, DBG ? "checked" : "free");
     NT_ASSERT(NT_SUCCESS(status));
 
+    // snippet: link-and-dispatch
     status = IoCreateSymbolicLink(&dosName, &ntName);
     if (!NT_SUCCESS(status)) {
         DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_ERROR_LEVEL,
@@ -178,6 +181,7 @@ Return Value:
     DriverObject->MajorFunction[IRP_MJ_CLOSE] = WdkStyleCreateClose;
     DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = WdkStyleDeviceControl;
     DriverObject->DriverUnload = WdkStyleUnload;
+    // end snippet
 
     DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_INFO_LEVEL,
                "wdkstyle: DriverEntry: service %ws, %ws secured with SDDL_DEVOBJ_SYS_ALL_ADM_ALL, "
