@@ -539,6 +539,12 @@ include("${KMDKIT_CMAKE_DIR}/KmdKitWine.cmake")
 if(NOT TARGET kmdkit_klib)
     add_subdirectory("${KMDKIT_ROOT}/kernel/lib" "${CMAKE_BINARY_DIR}/kmdkit/klib")
 endif()
+# The user-mode library of clients (kmdkit::user, headers/kmdkit/user.h), for in-tree and
+# out-of-tree projects alike; built only for the clients that link it.
+if(NOT TARGET kmdkit_user)
+    add_subdirectory("${KMDKIT_ROOT}/user/lib" "${CMAKE_BINARY_DIR}/kmdkit/user" EXCLUDE_FROM_ALL)
+    add_library(kmdkit::user ALIAS kmdkit_user)
+endif()
 # What the WDK keyword links (_kmd_wdk): kernel/wdk for drivers, user/wdk for clients.
 if(NOT TARGET kmdkit_wdk)
     add_subdirectory("${KMDKIT_ROOT}/kernel/wdk" "${CMAKE_BINARY_DIR}/kmdkit/wdk")
