@@ -149,6 +149,25 @@ usage)
     expect_rc 2; expect "error: .*/dist/SHA256SUMS is missing"
     expect_no "logs in"
     ;;
+fuzz)
+    # --fuzz: kmdctl fuzz runs on the VM after the smoke test, as a step of its own.
+    deploy --host nowhere.invalid --dist "$DIST" --fuzz 'skeleton'
+    expect_rc 2; expect "error: --fuzz 'skeleton' is not DRIVER=ARGS"
+    deploy --host nowhere.invalid --dist "$DIST" --driver skeleton --fuzz 'skeleton=KmdSkeleton & del x'
+    expect_rc 2; expect "error: --fuzz skeleton: ARGS may hold only"
+    deploy --host nowhere.invalid --dist "$DIST" --driver skeleton --fuzz 'simplest=KmdSimplest --code 1'
+    expect_rc 2; expect "error: --fuzz simplest: simplest is not one of the drivers deployed"
+    deploy "${vmo[@]}" "${common[@]}" --dist "$DIST" --driver skeleton \
+        --fuzz 'skeleton=KmdSkeleton --type 0x8100 --functions 0x800-0x801 --count 40'
+    expect_rc 0
+    p="^\[$hv\] step"
+    expect "$p 8/12: run skeleton.exe \(smoke test\): ok \(exit 0\)$"
+    expect "$p 9/12: fuzz skeleton \(kmdctl fuzz KmdSkeleton --type 0x8100 --functions 0x800-0x801 --count 40\): ok$"
+    expect "all 1 host\(s\) passed"
+    log=$WORK/logs/$hv.log
+    expect_file "$log" "fuzz: seed 1: [0-9]+ requests, 0 findings; host alive"
+    expect_service_gone "$VM" skeleton
+    ;;
 missing_dist)
     before=$(vm_commands "$VM")
     deploy "${vmo[@]}" "${common[@]}" --dist "$WORK/no-such-dist"
