@@ -253,7 +253,8 @@ include("${KMDKIT_CMAKE_DIR}/KmdKitSign.cmake")
 
 # --- kmdpe, the host tool that fixes up and lints every driver -------------------------------------
 # Built for the host from tools/ during the build (same configure command); KMDKIT_KMDPE may name
-# an installed kmdpe instead.
+# an installed kmdpe instead. The same host build makes the package tools kmdinf (INF check and
+# stamp) and kmdcat (catalogs), KMDKIT_KMDINF_EXE and KMDKIT_KMDCAT_EXE, and kmdinf's unit test.
 set(KMDKIT_KMDPE "" CACHE FILEPATH "kmdpe to use; empty: build tools/ for the host")
 if(KMDKIT_KMDPE)
     set(KMDKIT_KMDPE_EXE "${KMDKIT_KMDPE}")
@@ -266,12 +267,15 @@ elseif(NOT TARGET kmdkit_kmdpe)
         SOURCE_DIR "${KMDKIT_ROOT}/tools"
         BINARY_DIR "${_kmd_host}"
         CMAKE_ARGS -DCMAKE_BUILD_TYPE=Release
-        BUILD_COMMAND ${CMAKE_COMMAND} --build "${_kmd_host}" --target kmdpe
+        BUILD_COMMAND ${CMAKE_COMMAND} --build "${_kmd_host}" --target kmdpe kmdinf kmdinf_unit kmdcat
         INSTALL_COMMAND ""
-        BUILD_BYPRODUCTS "${_kmd_host}/kmdpe")
+        BUILD_BYPRODUCTS "${_kmd_host}/kmdpe" "${_kmd_host}/kmdinf/kmdinf"
+                         "${_kmd_host}/kmdinf/kmdinf_unit" "${_kmd_host}/kmdcat/kmdcat")
     # Rebuild kmdpe when its sources change (ExternalProject alone would not notice).
     ExternalProject_Add_StepDependencies(kmdkit_kmdpe build ${_kmd_kmdpe_sources})
     set(KMDKIT_KMDPE_EXE "${_kmd_host}/kmdpe")
+    set(KMDKIT_KMDINF_EXE "${_kmd_host}/kmdinf/kmdinf")
+    set(KMDKIT_KMDCAT_EXE "${_kmd_host}/kmdcat/kmdcat")
 endif()
 
 # --- one place that applies the settings of each kind of target ------------------------------
