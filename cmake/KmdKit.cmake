@@ -257,7 +257,18 @@ include("${KMDKIT_CMAKE_DIR}/KmdKitSign.cmake")
 # stamp) and kmdcat (catalogs), KMDKIT_KMDINF_EXE and KMDKIT_KMDCAT_EXE, and kmdinf's unit test.
 set(KMDKIT_KMDPE "" CACHE FILEPATH "kmdpe to use; empty: build tools/ for the host")
 if(KMDKIT_KMDPE)
+    # kmdinf and kmdcat: beside an installed kmdpe (KmdKitInstall.cmake), or in the folders of
+    # another tree's host build of tools/.
     set(KMDKIT_KMDPE_EXE "${KMDKIT_KMDPE}")
+    get_filename_component(_kmd_bin "${KMDKIT_KMDPE}" DIRECTORY)
+    foreach(_kmd_tool kmdinf kmdcat)
+        string(TOUPPER "${_kmd_tool}" _kmd_var)
+        foreach(_kmd_path "${_kmd_bin}/${_kmd_tool}" "${_kmd_bin}/${_kmd_tool}/${_kmd_tool}")
+            if(EXISTS "${_kmd_path}" AND NOT IS_DIRECTORY "${_kmd_path}")
+                set(KMDKIT_${_kmd_var}_EXE "${_kmd_path}")
+            endif()
+        endforeach()
+    endforeach()
 elseif(NOT TARGET kmdkit_kmdpe)
     include(ExternalProject)
     set(_kmd_host "${CMAKE_BINARY_DIR}/kmdkit/host")
@@ -316,7 +327,8 @@ function(_kmd_apply_settings name kind)
 endfunction()
 
 # --- kmd_add_driver -------------------------------------------------------------------------------
-# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_CET] [NO_DIST] [WDK])
+# kmd_add_driver(<name> SOURCES <files...> [LIBRARIES <libs...>] [INTEGRITY_CHECK] [NO_KLIB] [NO_COMPACT] [NO_CET] [NO_DIST] [WDK]
+#                [INF <file.inx|file.inf> [INF_OS <Inf2Cat ids...>] [INF_VERSION <W.X.Y.Z>]])
 #   Builds <name>.sys (native subsystem, relocatable, NX, no timestamp), fixes it up with kmdpe,
 #   signs and verifies it, stages the signed copy in KMDKIT_DIST_DIR, and adds the ctest
 #   <name>.lint (kmdpe check, label lint). A contract header next to the sources is included
@@ -330,10 +342,21 @@ endfunction()
 #   hardware-enforced stack protection refuses drivers without it.
 #   NO_DIST: a driver that is not shipped (test fixtures): not signed, not staged, not linted.
 #   WDK: the sources are written for the WDK and MSVC and build unchanged (_kmd_wdk, docs/wdk.md).
+#   INF: a PnP driver: its INF (an INX template or an INF) is stamped, checked, and staged in dist/
+#   with the signed catalog of the package (KmdKitInf.cmake, which documents INF_OS and INF_VERSION).
 function(kmd_add_driver name)
-    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB;NO_COMPACT;NO_CET;NO_DIST;WDK" "" "SOURCES;LIBRARIES")
+    cmake_parse_arguments(PARSE_ARGV 1 A "INTEGRITY_CHECK;NO_KLIB;NO_COMPACT;NO_CET;NO_DIST;WDK"
+                          "INF;INF_VERSION" "SOURCES;LIBRARIES;INF_OS")
     _kmd_check_args(kmd_add_driver "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
                     SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
+    if((A_INF_OS OR A_INF_VERSION) AND NOT A_INF)
+        message(FATAL_ERROR "kmd_add_driver(${name}): INF_OS and INF_VERSION go with INF <file> "
+                            "(called from ${CMAKE_CURRENT_LIST_FILE})")
+    endif()
+    if(A_INF AND A_NO_DIST)
+        message(FATAL_ERROR "kmd_add_driver(${name}): INF makes a package in dist/, NO_DIST ships nothing: "
+                            "use one of them (called from ${CMAKE_CURRENT_LIST_FILE})")
+    endif()
 
     add_executable(${name} ${A_SOURCES} "${KMDKIT_ROOT}/kernel/support/reloc_anchor.c")
     set_target_properties(${name} PROPERTIES SUFFIX ".sys")
@@ -381,19 +404,30 @@ function(kmd_add_driver name)
     add_test(NAME ${name}.lint COMMAND "${KMDKIT_KMDPE_EXE}" check "${KMDKIT_DIST_DIR}/${name}.sys" ${check_args})
     set_tests_properties(${name}.lint PROPERTIES LABELS lint TIMEOUT 30)
     _kmd_symbols_test(${name} "${KMDKIT_DIST_DIR}/${name}.sys")
+    if(A_INF)
+        _kmd_driver_package(kmd_add_driver ${name} "${A_INF}" "${A_INF_OS}" "${A_INF_VERSION}")
+    endif()
 endfunction()
 
 # --- kmd_add_client -------------------------------------------------------------------------------
-# kmd_add_client(<name> SOURCES <files...> [LIBRARIES <libs...>] [OUTPUT_NAME <file>] [SIGN] [WMAIN] [NO_DIST] [WDK])
+# kmd_add_client(<name> SOURCES <files...> [LIBRARIES <libs...>] [OUTPUT_NAME <file>] [SIGN] [WMAIN] [NO_DIST] [WDK]
+#                [SMOKE_TEST_FOR <driver>])
 #   A console .exe that needs no MinGW runtime DLL, staged in KMDKIT_DIST_DIR as <file>.exe
 #   (default <name>.exe; OUTPUT_NAME lets a client share its driver's name).
 #   SIGN signs the staged copy with the driver certificate; WMAIN: the entry is wmain (UTF-16 argv);
 #   NO_DIST: a program that is not shipped (test helpers): built, not staged.
 #   WDK: a WDK-style test app (VOID __cdecl main(ULONG, PCHAR[]), <sys\\x.h>) builds unchanged.
+#   SMOKE_TEST_FOR <driver>: run with no arguments, this client is <driver>'s smoke test (exit 0 =
+#   passed): dist/SMOKETESTS lists it ("<driver>.sys <file>.exe"), and ci/deploy-vm runs it after
+#   loading the driver on a VM. Without any, deploy-vm runs <driver>.exe if dist has one.
 function(kmd_add_client name)
-    cmake_parse_arguments(PARSE_ARGV 1 A "SIGN;WMAIN;NO_DIST;WDK" "OUTPUT_NAME" "SOURCES;LIBRARIES")
+    cmake_parse_arguments(PARSE_ARGV 1 A "SIGN;WMAIN;NO_DIST;WDK" "OUTPUT_NAME;SMOKE_TEST_FOR" "SOURCES;LIBRARIES")
     _kmd_check_args(kmd_add_client "${name}" UNPARSED ${A_UNPARSED_ARGUMENTS}
                     SOURCES ${A_SOURCES} LIBRARIES ${A_LIBRARIES})
+    if(A_SMOKE_TEST_FOR AND A_NO_DIST)
+        message(FATAL_ERROR "kmd_add_client(${name}): SMOKE_TEST_FOR ships the client as a smoke test, "
+                            "NO_DIST ships nothing: use one of them (called from ${CMAKE_CURRENT_LIST_FILE})")
+    endif()
 
     add_executable(${name} ${A_SOURCES})
     _kmd_apply_settings(${name} client)
@@ -408,6 +442,11 @@ function(kmd_add_client name)
         set_target_properties(${name} PROPERTIES OUTPUT_NAME ${A_OUTPUT_NAME})
     else()
         set(A_OUTPUT_NAME ${name})
+    endif()
+    if(A_SMOKE_TEST_FOR)
+        # Checked once every target exists (_kmd_finalize_dist): the driver may come later.
+        set_property(GLOBAL APPEND PROPERTY KMDKIT_SMOKE_TESTS
+                     "${A_SMOKE_TEST_FOR}|${A_OUTPUT_NAME}.exe|${name}|${CMAKE_CURRENT_LIST_FILE}")
     endif()
     if(NOT A_NO_DIST)
         _kmd_stage(${name} "${A_OUTPUT_NAME}.exe" "${A_SIGN}")
@@ -537,6 +576,7 @@ function(_kmd_lint_gate name)
 endfunction()
 
 include("${KMDKIT_CMAKE_DIR}/KmdKitWine.cmake")
+include("${KMDKIT_CMAKE_DIR}/KmdKitInf.cmake")
 
 # The kernel support library (kernel/lib) that kmd_add_driver links by default: built once per
 # build tree, for in-tree and out-of-tree projects alike.

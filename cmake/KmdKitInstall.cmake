@@ -62,21 +62,33 @@ foreach(dir kernel/lib kernel/wdk kernel/support user/lib user/wdk)
 endforeach()
 
 # --- programs ---------------------------------------------------------------------------------
-# kmdpe for the host, from this tree's build (or the one KMDKIT_KMDPE names); stripped with the
-# host's strip (CMAKE_STRIP is MinGW's, and install(PROGRAMS) is never stripped by --strip).
+# The host tools, from this tree's build (or the tree KMDKIT_KMDPE names): kmdpe, and the package
+# tools kmdinf and kmdcat that kmd_add_driver(... INF) runs (found beside kmdpe: KmdKit.cmake);
+# stripped with the host's strip (CMAKE_STRIP is MinGW's, and install(PROGRAMS) is never stripped
+# by --strip).
+set(_kmd_tools kmdpe)
 install(PROGRAMS "${KMDKIT_KMDPE_EXE}" DESTINATION "${CMAKE_INSTALL_BINDIR}" RENAME kmdpe)
-find_program(KMDKIT_HOST_STRIP NAMES strip DOC "The host's strip, for the installed kmdpe")
+foreach(_kmd_tool kmdinf kmdcat)
+    string(TOUPPER "${_kmd_tool}" _kmd_var)
+    if(KMDKIT_${_kmd_var}_EXE)
+        install(PROGRAMS "${KMDKIT_${_kmd_var}_EXE}" DESTINATION "${CMAKE_INSTALL_BINDIR}" RENAME ${_kmd_tool})
+        list(APPEND _kmd_tools ${_kmd_tool})
+    endif()
+endforeach()
+find_program(KMDKIT_HOST_STRIP NAMES strip DOC "The host's strip, for the installed host tools")
 if(KMDKIT_HOST_STRIP)
-    install(CODE "set(_kmd_strip \"${KMDKIT_HOST_STRIP}\")\nset(_kmd_bindir \"${CMAKE_INSTALL_BINDIR}\")")
+    install(CODE "set(_kmd_strip \"${KMDKIT_HOST_STRIP}\")\nset(_kmd_bindir \"${CMAKE_INSTALL_BINDIR}\")\nset(_kmd_tools \"${_kmd_tools}\")")
     install(CODE [[
-        set(_kmd_kmdpe "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}/${_kmd_bindir}/kmdpe")
-        if(IS_ABSOLUTE "${_kmd_bindir}")
-            set(_kmd_kmdpe "$ENV{DESTDIR}${_kmd_bindir}/kmdpe")
-        endif()
-        execute_process(COMMAND "${_kmd_strip}" --strip-unneeded "${_kmd_kmdpe}" RESULT_VARIABLE _kmd_rc)
-        if(NOT _kmd_rc EQUAL 0)
-            message(FATAL_ERROR "kmdkit install: ${_kmd_strip} could not strip ${_kmd_kmdpe}")
-        endif()
+        foreach(_kmd_tool IN LISTS _kmd_tools)
+            set(_kmd_exe "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}/${_kmd_bindir}/${_kmd_tool}")
+            if(IS_ABSOLUTE "${_kmd_bindir}")
+                set(_kmd_exe "$ENV{DESTDIR}${_kmd_bindir}/${_kmd_tool}")
+            endif()
+            execute_process(COMMAND "${_kmd_strip}" --strip-unneeded "${_kmd_exe}" RESULT_VARIABLE _kmd_rc)
+            if(NOT _kmd_rc EQUAL 0)
+                message(FATAL_ERROR "kmdkit install: ${_kmd_strip} could not strip ${_kmd_exe}")
+            endif()
+        endforeach()
     ]])
 endif()
 # ci/deploy-vm as kmdkit-deploy (it needs --dist when it is not in a checkout).

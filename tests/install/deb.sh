@@ -35,7 +35,7 @@ for path in ./usr/lib/cmake/KmdKit/KmdKitConfig.cmake ./usr/lib/cmake/KmdKit/Kmd
     ./usr/share/kmdkit/kernel/lib/CMakeLists.txt ./usr/share/kmdkit/kernel/wdk/CMakeLists.txt \
     ./usr/share/kmdkit/kernel/support/reloc_anchor.c ./usr/share/kmdkit/user/lib/CMakeLists.txt \
     ./usr/share/kmdkit/user/wdk/CMakeLists.txt "./usr/share/kmdkit/windows/$kmd_arch/kmdctl.exe" \
-    ./usr/bin/kmdpe ./usr/bin/kmdkit-deploy ./usr/share/doc/kmdkit/copyright ./usr/share/doc/kmdkit/changelog.gz; do
+    ./usr/bin/kmdpe ./usr/bin/kmdinf ./usr/bin/kmdcat ./usr/bin/kmdkit-deploy ./usr/share/doc/kmdkit/copyright ./usr/share/doc/kmdkit/changelog.gz; do
     grep -q " $path\$" "$work/contents.txt" || fail "the package has no $path"
 done
 # KMDKIT_INSTALL_X86_KMDCTL=ON adds the x86 kmdctl.exe to an x64 tree's.

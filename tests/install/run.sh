@@ -66,10 +66,10 @@ package)
     for f in lib/cmake/KmdKit/KmdKitConfig.cmake lib/cmake/KmdKit/KmdKitConfigVersion.cmake \
         share/kmdkit/toolchain-mingw.cmake share/kmdkit/cmake/KmdKit.cmake \
         share/kmdkit/headers/kmdkit/user.h share/kmdkit/kernel/lib/CMakeLists.txt \
-        share/kmdkit/user/lib/CMakeLists.txt share/kmdkit/windows/x64/kmdctl.exe bin/kmdpe bin/kmdkit-deploy; do
+        share/kmdkit/user/lib/CMakeLists.txt share/kmdkit/windows/x64/kmdctl.exe bin/kmdpe bin/kmdinf bin/kmdcat bin/kmdkit-deploy; do
         [ -e "$prefix/$f" ] || fail "the install has no $f"
     done
-    for f in kmdpe kmdkit-deploy; do [ -x "$prefix/bin/$f" ] || fail "bin/$f is not executable"; done
+    for f in kmdpe kmdinf kmdcat kmdkit-deploy; do [ -x "$prefix/bin/$f" ] || fail "bin/$f is not executable"; done
     # Relocatable: the installed CMake files name no folder of the build or the prefix.
     if grep -rlF -e "$build" -e "$prefix" "$prefix/lib/cmake" "$prefix/share/kmdkit"; then
         fail "installed files name an absolute build or install path (above)"

@@ -31,6 +31,20 @@ if [ -n "${REJECT:-}" ] && grep -Eq -- "$REJECT" "$work/output.flat"; then echo 
 if [ -n "${FORBID_OUTPUT:-}" ] && grep -qF -- "$FORBID_OUTPUT" "$work/output.txt"; then echo "FAIL: the output shows a secret"; exit 1; fi
 # Idiomatic driver code (pool tags, UNREFERENCED_PARAMETER, ...) must build without a warning.
 if [ "$want" = ok ] && grep -q "warning:" "$work/output.txt"; then echo "FAIL: the build printed warnings"; exit 1; fi
+# STAGED: files that must be in dist/ and in dist/SHA256SUMS, with the right hash.
+for f in ${STAGED:-}; do
+    [ -f "$work/build/dist/$f" ] || { echo "FAIL: $f is not in dist/"; exit 1; }
+    (cd "$work/build/dist" && grep " $f\$" SHA256SUMS | sha256sum -c --quiet) ||
+        { echo "FAIL: $f is not listed (rightly) in dist/SHA256SUMS"; exit 1; }
+    echo "staged: $f, listed in SHA256SUMS"
+done
+# SMOKETESTS: the pairs dist/SMOKETESTS must list, in order (|-separated).
+if [ -n "${SMOKETESTS:-}" ]; then
+    want=$(tr '|' '\n' <<<"$SMOKETESTS")
+    got=$(grep -v '^#' "$work/build/dist/SMOKETESTS")
+    [ "$got" = "$want" ] || { echo "FAIL: dist/SMOKETESTS lists:"; echo "$got"; echo "expected:"; echo "$want"; exit 1; }
+    echo "SMOKETESTS: $(tr '\n' ',' <<<"$got")"
+fi
 if [ -n "${NOT_STAGED:-}" ]; then
     for pass in first second; do
         if [ -e "$work/build/dist/$NOT_STAGED" ] || grep -q " $NOT_STAGED\$" "$work/build/dist/SHA256SUMS" 2>/dev/null; then
