@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "catalog.h"
+#include "common/args.h"
 #include "fileio.h"
 #include "oslist.h"
 #include "pehash.h"
@@ -15,18 +16,27 @@
 
 #define DEFAULT_TIME 1704067200 /* 2024-01-01 00:00:00 UTC, kmdkit's default signing time */
 
-static const char usage_text[] =
-    "usage: kmdcat make OUT.cat (--os LIST | --osattr STRING) [--hash sha1|sha256]\n"
-    "                  [--time UNIXTIME] [--hwid ID]... FILE...\n"
-    "       kmdcat check CATALOG [FILE...]\n"
-    "       kmdcat os | help | version\n";
+#define USAGE                                                                                      \
+    "usage: kmdcat make OUT.cat (--os LIST | --osattr STRING) [--hash sha1|sha256]\n"              \
+    "                  [--time UNIXTIME] [--hwid ID]... FILE...\n"                                 \
+    "       kmdcat check CATALOG [FILE...]\n"                                                      \
+    "       kmdcat os | help | version\n"
+
+static const char usage_text[] = USAGE;
+
+/* `kmdcat help`: the usage and what the commands do. */
+static const char help_text[] =
+    USAGE "\nmake: writes an unsigned catalog (sign it with osslsigncode sign). PE files are\n"
+          "listed by their Authenticode hash, others by their file hash. --hash sha1 (the\n"
+          "default) writes a version 1 catalog every Windows reads; sha256 a version 2\n"
+          "catalog, Windows 8 and later. ThisUpdate: --time, else SOURCE_DATE_EPOCH, else\n"
+          "2024-01-01. --os takes Inf2Cat identifiers ('kmdcat os' lists them).\n"
+          "check: lists the catalog and checks that each FILE is a member.\n"
+          "Exit status: 0 ok, 1 a FILE is not in the catalog, 2 malformed input or usage.\n";
 
 static int usage(FILE *err, const char *problem)
 {
-    if (problem)
-        fprintf(err, "kmdcat: %s\n", problem);
-    fputs(usage_text, err);
-    return 2;
+    return kmd_usage(err, "kmdcat", problem, usage_text);
 }
 
 static void hex(FILE *f, const uint8_t *p, size_t n)
@@ -44,21 +54,10 @@ static const char *base_name(const char *path)
 /* Option value: "--opt=value" or "--opt value"; NULL (after a message) when missing. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name, FILE *err)
 {
-    const char *arg = argv[*i];
-    size_t n = strlen(name);
-    if (arg[n] == '=')
-        return arg + n + 1;
-    if (*i + 1 >= argc) {
+    const char *v = kmd_opt_value(argc, argv, i, name);
+    if (!v)
         fprintf(err, "kmdcat: %s needs a value\n", name);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static int is_opt(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-    return strncmp(arg, name, n) == 0 && (arg[n] == 0 || arg[n] == '=');
+    return v;
 }
 
 static int parse_time(const char *s, int64_t *t)
@@ -106,19 +105,19 @@ static int cmd_make(int argc, char **argv, FILE *out, FILE *err)
         const char *a = argv[i];
         if (!dashdash && strcmp(a, "--") == 0) {
             dashdash = 1;
-        } else if (!dashdash && is_opt(a, "--os")) {
+        } else if (!dashdash && kmd_is_opt(a, "--os")) {
             if (!(os = opt_value(argc, argv, &i, "--os", err)))
                 goto out;
-        } else if (!dashdash && is_opt(a, "--osattr")) {
+        } else if (!dashdash && kmd_is_opt(a, "--osattr")) {
             if (!(osattr_opt = opt_value(argc, argv, &i, "--osattr", err)))
                 goto out;
-        } else if (!dashdash && is_opt(a, "--hash")) {
+        } else if (!dashdash && kmd_is_opt(a, "--hash")) {
             if (!(hash = opt_value(argc, argv, &i, "--hash", err)))
                 goto out;
-        } else if (!dashdash && is_opt(a, "--time")) {
+        } else if (!dashdash && kmd_is_opt(a, "--time")) {
             if (!(time_opt = opt_value(argc, argv, &i, "--time", err)))
                 goto out;
-        } else if (!dashdash && is_opt(a, "--hwid")) {
+        } else if (!dashdash && kmd_is_opt(a, "--hwid")) {
             const char *v = opt_value(argc, argv, &i, "--hwid", err);
             if (!v)
                 goto out;
@@ -484,22 +483,8 @@ int kmdcat_main(int argc, char **argv, FILE *out, FILE *err)
         return cmd_check(argc, argv, out, err);
     if (strcmp(cmd, "os") == 0)
         return cmd_os(out);
-    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(usage_text, out);
-        fputs("\nmake: writes an unsigned catalog (sign it with osslsigncode sign). PE files are\n"
-              "listed by their Authenticode hash, others by their file hash. --hash sha1 (the\n"
-              "default) writes a version 1 catalog every Windows reads; sha256 a version 2\n"
-              "catalog, Windows 8 and later. ThisUpdate: --time, else SOURCE_DATE_EPOCH, else\n"
-              "2024-01-01. --os takes Inf2Cat identifiers ('kmdcat os' lists them).\n"
-              "check: lists the catalog and checks that each FILE is a member.\n"
-              "Exit status: 0 ok, 1 a FILE is not in the catalog, 2 malformed input or usage.\n",
-              out);
+    if (kmd_help_or_version(out, cmd, "kmdcat", KMDCAT_VERSION, help_text))
         return 0;
-    }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        fprintf(out, "kmdcat %s\n", KMDCAT_VERSION);
-        return 0;
-    }
     char msg[256];
     snprintf(msg, sizeof msg, "unknown command '%s'", cmd);
     return usage(err, msg);

@@ -1,6 +1,8 @@
 /* der.c - DER writer and reader (see der.h). */
 #include "der.h"
 
+#include "common/utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,30 +402,6 @@ int der_uint_value(kc_span v, uint32_t *out)
     return 0;
 }
 
-static size_t put_utf8(char *o, unsigned long cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xc0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        o[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (char)(0xf0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    o[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 char *kc_utf16_to_utf8(const uint8_t *p, size_t n, int big_endian)
 {
     size_t units = n / 2;
@@ -441,7 +419,7 @@ char *kc_utf16_to_utf8(const uint8_t *p, size_t n, int big_endian)
             unsigned long lo = big_endian ? (unsigned long)(p[2 * j] << 8 | p[2 * j + 1])
                                           : (unsigned long)(p[2 * j + 1] << 8 | p[2 * j]);
             if (lo >= 0xdc00 && lo <= 0xdfff) {
-                o += put_utf8(s + o, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+                o += kmd_put_utf8(s + o, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
                 i = j;
                 continue;
             }
@@ -450,7 +428,7 @@ char *kc_utf16_to_utf8(const uint8_t *p, size_t n, int big_endian)
             u = 0xfffd;
         if (u < 0x20 || u == 0x7f)
             u = '?';
-        o += put_utf8(s + o, u);
+        o += kmd_put_utf8(s + o, u);
     }
     s[o] = 0;
     return s;

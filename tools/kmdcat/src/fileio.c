@@ -1,5 +1,8 @@
-/* fileio.c - file reading and atomic writing (POSIX). */
+/* fileio.c - file reading and atomic writing (POSIX). A catalog's input must be a regular file,
+ * read in one go at its stat() size; the write's steps are common/fileio.h's. */
 #include "fileio.h"
+
+#include "common/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,49 +59,17 @@ int kc_read_file(const char *path, uint8_t **buf, size_t *size, char *err, size_
 
 int kc_write_atomic(const char *path, const uint8_t *buf, size_t size, char *err, size_t errlen)
 {
-    size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
-    if (!tmp) {
-        snprintf(err, errlen, "out of memory");
+    char *tmp;
+    int fd = kmd_temp_file(path, ".tmp.XXXXXX", &tmp, err, errlen);
+    if (fd < 0)
         return -1;
-    }
-    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot create a temporary file next to it: %s", strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    mode_t mask = umask(0);
-    umask(mask);
-    size_t done = 0;
-    int ok = fchmod(fd, 0666 & ~mask) == 0;
-    while (ok && done < size) {
-        ssize_t w = write(fd, buf + done, size - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            ok = 0;
-        else
-            done += (size_t)w;
-    }
-    int saved = errno;
-    if (ok && fsync(fd) != 0) {
-        ok = 0;
-        saved = errno;
-    }
-    if (close(fd) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        saved = errno;
-    }
-    if (!ok) {
-        snprintf(err, errlen, "cannot write: %s", strerror(saved));
+    int e = kmd_fill_temp(fd, kmd_new_file_mode(), buf, size);
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e) {
+        snprintf(err, errlen, "cannot write: %s", strerror(e));
         unlink(tmp);
     }
     free(tmp);
-    return ok ? 0 : -1;
+    return e ? -1 : 0;
 }

@@ -3,6 +3,7 @@
  * which must be refused without a crash (the test runs under ASan+UBSan in ctest). */
 #include "catalog.h"
 #include "cli.h"
+#include "common/unit.h"
 #include "der.h"
 #include "oslist.h"
 #include "pehash.h"
@@ -12,18 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int g_pass, g_fail;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            g_pass++;                                                                              \
-        } else {                                                                                   \
-            g_fail++;                                                                              \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                        \
-        }                                                                                          \
-    } while (0)
 
 static void tohex(const uint8_t *p, size_t n, char *out)
 {
@@ -538,17 +527,8 @@ static int run(const char *a0, const char *a1, const char *a2, const char *a3, c
     int argc = 1;
     while (argc < 8 && argv[argc])
         argc++;
-    FILE *devnull = fopen("/dev/null", "w");
-    int rc = kmdcat_main(argc, argv, devnull, devnull);
-    fclose(devnull);
-    return rc;
-}
-
-static void write_file(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    fwrite(data, 1, n, f);
-    fclose(f);
+    return unit_run(kmdcat_main, "kmdcat", NULL, NULL, argc, argv[1], argv[2], argv[3], argv[4],
+                    argv[5], argv[6], argv[7]); /* what it prints is not checked here */
 }
 
 static void test_cli(void)
@@ -566,15 +546,15 @@ static void test_cli(void)
     snprintf(junk, sizeof junk, "%s/junk.cat", dir);
     static uint8_t d[0x800];
     make_pe(d, sizeof d, 1);
-    write_file(sys, d, sizeof d);
-    write_file(inf, "[Version]\r\n", 11);
-    write_file(bad, "MZ", 2);
-    write_file(junk, "\x30\x03\x02\x01", 4);
+    unit_write_file(sys, d, sizeof d);
+    unit_write_file(inf, "[Version]\r\n", 11);
+    unit_write_file(bad, "MZ", 2);
+    unit_write_file(junk, "\x30\x03\x02\x01", 4);
     CHECK(run("make", cat, "--os", "10_X64", sys, inf, NULL) == 0);
     CHECK(run("check", cat, sys, inf, NULL, NULL, NULL) == 0);
     CHECK(run("check", cat, NULL, NULL, NULL, NULL, NULL) == 0);
     d[0x700] ^= 1;
-    write_file(sys, d, sizeof d);
+    unit_write_file(sys, d, sizeof d);
     CHECK(run("check", cat, sys, inf, NULL, NULL, NULL) == 1);
     CHECK(run("check", cat, bad, NULL, NULL, NULL, NULL) == 2);
     CHECK(run("check", junk, sys, NULL, NULL, NULL, NULL) == 2);
@@ -609,6 +589,5 @@ int main(void)
     test_pe();
     test_catalog();
     test_cli();
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return unit_summary();
 }

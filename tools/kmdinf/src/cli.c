@@ -1,6 +1,8 @@
 /* cli.c - the kmdinf command line: check, rules, stamp, files. */
 #include "cli.h"
 
+#include "common/args.h"
+#include "common/fileio.h"
 #include "fileio.h"
 #include "inf.h"
 #include "report.h"
@@ -32,11 +34,9 @@ static const char usage_text[] =
 
 static int usage(FILE *err, const char *msg)
 {
-    if (msg)
-        fprintf(err, "kmdinf: %s\n", msg);
-    fputs(usage_text, err);
-    return KINF_EXIT_BAD_INPUT;
+    return kmd_usage(err, "kmdinf", msg, usage_text);
 }
+_Static_assert(KINF_EXIT_BAD_INPUT == KMD_EXIT_USAGE, "usage() returns KINF_EXIT_BAD_INPUT");
 
 typedef struct {
     const char *file[2];
@@ -45,23 +45,6 @@ typedef struct {
     kinf_arch arch;
     const char *version, *date;
 } args_t;
-
-static int is_opt(const char *a, const char *opt)
-{
-    size_t n = strlen(opt);
-    return strncmp(a, opt, n) == 0 && (a[n] == 0 || a[n] == '=');
-}
-
-/* Option value either as "--opt=value" or as the next argument. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt)
-{
-    size_t n = strlen(opt);
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (*i + 1 >= argc)
-        return NULL;
-    return argv[++*i];
-}
 
 static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *err)
 {
@@ -81,8 +64,8 @@ static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *e
                 a->quiet = 1;
             } else if (check && !strcmp(s, "--list-rules")) {
                 a->list_rules = 1;
-            } else if ((check || stamp || files) && is_opt(s, "--arch")) {
-                const char *v = opt_value(argc, argv, &i, "--arch");
+            } else if ((check || stamp || files) && kmd_is_opt(s, "--arch")) {
+                const char *v = kmd_opt_value(argc, argv, &i, "--arch");
                 if (v && !strcmp(v, "x64"))
                     a->arch = KINF_ARCH_X64;
                 else if (v && !strcmp(v, "x86"))
@@ -90,12 +73,12 @@ static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *e
                 else
                     return usage(err, "--arch needs x64 or x86");
                 a->have_arch = 1;
-            } else if (stamp && is_opt(s, "--version")) {
-                a->version = opt_value(argc, argv, &i, "--version");
+            } else if (stamp && kmd_is_opt(s, "--version")) {
+                a->version = kmd_opt_value(argc, argv, &i, "--version");
                 if (!a->version)
                     return usage(err, "--version needs W.X.Y.Z");
-            } else if (stamp && is_opt(s, "--date")) {
-                a->date = opt_value(argc, argv, &i, "--date");
+            } else if (stamp && kmd_is_opt(s, "--date")) {
+                a->date = kmd_opt_value(argc, argv, &i, "--date");
                 if (!a->date)
                     return usage(err, "--date needs MM/DD/YYYY");
             } else {
@@ -128,7 +111,7 @@ static int load(const char *path, kinf_text *t, FILE *err)
     uint8_t *buf;
     size_t size;
     char msg[256];
-    if (kinf_read_file(path, KINF_MAX_FILE_SIZE, &buf, &size, msg, sizeof msg)) {
+    if (kmd_read_file(path, KINF_MAX_FILE_SIZE, KMD_READ_NO_DIR, &buf, &size, msg, sizeof msg)) {
         fprintf(err, "kmdinf: %s: %s\n", path, msg);
         return -1;
     }
@@ -281,14 +264,8 @@ int kmdinf_main(int argc, char **argv, FILE *out, FILE *err)
     if (argc < 2)
         return usage(err, NULL);
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        fputs(usage_text, out);
+    if (kmd_help_or_version(out, cmd, "kmdinf", KMDINF_VERSION, usage_text))
         return KINF_EXIT_OK;
-    }
-    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-        fprintf(out, "kmdinf %s\n", KMDINF_VERSION);
-        return KINF_EXIT_OK;
-    }
     if (strcmp(cmd, "check") && strcmp(cmd, "rules") && strcmp(cmd, "stamp") &&
         strcmp(cmd, "files")) {
         char msg[128];

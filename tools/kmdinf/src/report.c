@@ -1,37 +1,9 @@
 /* report.c - human and JSON output. */
 #include "report.h"
 
-#include <string.h>
+#include "common/json.h"
 
-void kinf_json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", f);
-            break;
-        case '\\':
-            fputs("\\\\", f);
-            break;
-        case '\n':
-            fputs("\\n", f);
-            break;
-        case '\r':
-            fputs("\\r", f);
-            break;
-        case '\t':
-            fputs("\\t", f);
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-    }
-    fputc('"', f);
-}
+#include <string.h>
 
 static const char *sev_name(kinf_severity s)
 {
@@ -43,7 +15,7 @@ void kinf_print_findings(FILE *f, const char *path, const kinf_text *t, kinf_arc
 {
     if (json) {
         fputs("{\"file\":", f);
-        kinf_json_str(f, path);
+        kmd_json_cstr(f, path, KMD_JSON_UTF8);
         fprintf(f,
                 ",\"arch\":\"%s\",\"encoding\":\"%s\",\"errors\":%zu,\"warnings\":%zu,"
                 "\"findings\":[",
@@ -55,7 +27,7 @@ void kinf_print_findings(FILE *f, const char *path, const kinf_text *t, kinf_arc
                     "%s{\"id\":\"%s\",\"name\":\"%s\",\"severity\":\"%s\",\"line\":%d,"
                     "\"message\":",
                     i ? "," : "", r->id, r->name, sev_name(r->severity), x->line);
-            kinf_json_str(f, x->message);
+            kmd_json_cstr(f, x->message, KMD_JSON_UTF8);
             fputc('}', f);
         }
         fprintf(f, "],\"truncated\":%zu}\n", fs->dropped);
@@ -86,7 +58,7 @@ void kinf_print_rules(FILE *f, int json)
         if (json) {
             fprintf(f, "%s{\"id\":\"%s\",\"name\":\"%s\",\"severity\":\"%s\",\"summary\":",
                     i ? "," : "", r->id, r->name, sev_name(r->severity));
-            kinf_json_str(f, r->summary);
+            kmd_json_cstr(f, r->summary, KMD_JSON_UTF8);
             fputc('}', f);
         } else {
             fprintf(f, "%s %-21s %-7s %s\n", r->id, r->name, sev_name(r->severity), r->summary);
@@ -100,10 +72,10 @@ void kinf_print_files(FILE *f, const char *path, kinf_arch arch, const kinf_pack
 {
     if (json) {
         fputs("{\"inf\":", f);
-        kinf_json_str(f, path);
+        kmd_json_cstr(f, path, KMD_JSON_UTF8);
         fprintf(f, ",\"arch\":\"%s\",\"catalog\":", kinf_arch_name(arch));
         if (p->catalog)
-            kinf_json_str(f, p->catalog);
+            kmd_json_cstr(f, p->catalog, KMD_JSON_UTF8);
         else
             fputs("null", f);
         fputs(",\"files\":[", f);
@@ -111,15 +83,15 @@ void kinf_print_files(FILE *f, const char *path, kinf_arch arch, const kinf_pack
             const kinf_copy *x = &p->items[i];
             fputs(i ? ",{\"source\":" : "{\"source\":", f);
             if (x->source)
-                kinf_json_str(f, x->source);
+                kmd_json_cstr(f, x->source, KMD_JSON_UTF8);
             else
                 fputs("null", f);
             fputs(",\"name\":", f);
-            kinf_json_str(f, x->name);
+            kmd_json_cstr(f, x->name, KMD_JSON_UTF8);
             fprintf(f, ",\"dirid\":%d,\"subdir\":", x->dirid);
-            kinf_json_str(f, x->subdir);
+            kmd_json_cstr(f, x->subdir, KMD_JSON_UTF8);
             fputs(",\"section\":", f);
-            kinf_json_str(f, x->section);
+            kmd_json_cstr(f, x->section, KMD_JSON_UTF8);
             fprintf(f, ",\"line\":%d}", x->line);
         }
         fputs("]}\n", f);

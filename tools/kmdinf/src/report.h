@@ -6,9 +6,6 @@
 
 #include <stdio.h>
 
-/* A JSON string (bytes above 0x7f are passed through: the text is UTF-8). */
-void kinf_json_str(FILE *f, const char *s);
-
 /* `check` output: "PATH:LINE: error KINFnnn name: message" lines and a summary, or one JSON
  * object. */
 void kinf_print_findings(FILE *f, const char *path, const kinf_text *t, kinf_arch arch,

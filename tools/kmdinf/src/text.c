@@ -2,6 +2,8 @@
  * with a BOM; everything is decoded to UTF-8 here so that the parser sees one form. */
 #include "text.h"
 
+#include "common/utf8.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,30 +38,6 @@ static size_t utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
         return 0;
     *cp = v;
     return len;
-}
-
-static size_t put_utf8(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xc0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        o[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (char)(0xf0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    o[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
 }
 
 /* Line (1-based) of byte offset OFF in S. */
@@ -117,7 +95,7 @@ static int decode_utf16(const uint8_t *d, size_t n, kinf_text *t, char *err, siz
             o[k] = 0;
             t->first_nonascii_line = line_of(o, k);
         }
-        k += put_utf8(o + k, u);
+        k += kmd_put_utf8(o + k, u);
     }
     o[k] = 0;
     t->text = o;

@@ -3,30 +3,18 @@
  * The last line is "N passed, M failed". */
 #define _XOPEN_SOURCE 700
 #include "cli.h"
+#include "common/unit.h"
 #include "inf.h"
 #include "report.h"
 #include "rules.h"
 #include "stamp.h"
 #include "text.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static int g_pass, g_fail;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            g_pass++;                                                                              \
-        } else {                                                                                   \
-            g_fail++;                                                                              \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                        \
-        }                                                                                          \
-    } while (0)
 
 /* The good sample INF (tests/inf/good/kmdpnp.inf without its header comment). */
 static const char good_inf[] = "[Version]\n"
@@ -190,17 +178,6 @@ static int edit_clean(const char *old, const char *new, kinf_arch arch)
     int ok = clean_on(s, arch);
     free(s);
     return ok;
-}
-
-static char *slurp(FILE *f)
-{
-    fflush(f);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    size_t got = fread(s, 1, (size_t)n, f);
-    s[got] = 0;
-    return s;
 }
 
 /* ---- text ----------------------------------------------------------------------------------- */
@@ -762,7 +739,7 @@ static void test_findings_cap(void)
           c.fs.errors + c.fs.warnings == c.fs.n + c.fs.dropped);
     FILE *f = tmpfile();
     kinf_print_findings(f, "big.inf", &c.t, KINF_ARCH_X64, &c.fs, 0);
-    char *out = slurp(f);
+    char *out = unit_slurp(f);
     CHECK(strstr(out, "further findings not shown") != NULL);
     free(out);
     fclose(f);
@@ -852,52 +829,8 @@ static void test_stamp(void)
 
 /* ---- the command line ----------------------------------------------------------------------- */
 
-static int run(char **out, char **err, int argc, ...)
-{
-    char *argv[16];
-    va_list ap;
-    va_start(ap, argc);
-    argv[0] = "kmdinf";
-    for (int i = 1; i < argc; i++)
-        argv[i] = va_arg(ap, char *);
-    va_end(ap);
-    argv[argc] = NULL;
-    FILE *fo = tmpfile(), *fe = tmpfile();
-    int rc = kmdinf_main(argc, argv, fo, fe);
-    char *so = slurp(fo), *se = slurp(fe);
-    fclose(fo);
-    fclose(fe);
-    if (out)
-        *out = so;
-    else
-        free(so);
-    if (err)
-        *err = se;
-    else
-        free(se);
-    return rc;
-}
-
-static int write_file(const char *path, const void *d, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    size_t w = fwrite(d, 1, n, f);
-    return (fclose(f) == 0 && w == n) ? 0 : -1;
-}
-
-static char *read_text(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    char *s = slurp(f); /* reads from the start up to the current position */
-    fclose(f);
-    return s;
-}
+/* The CLI; captured stdout/stderr are returned in *out / *err (caller frees). */
+#define run(out, err, ...) unit_run(kmdinf_main, "kmdinf", out, err, __VA_ARGS__)
 
 static void test_cli(void)
 {
@@ -913,9 +846,9 @@ static void test_cli(void)
     snprintf(out, sizeof out, "%s/out.inf", dir);
     snprintf(u16, sizeof u16, "%s/u16.inx", dir);
     snprintf(missing, sizeof missing, "%s/no/such/dir/out.inf", dir);
-    CHECK(write_file(good, good_inf, strlen(good_inf)) == 0);
+    CHECK(unit_write_file(good, good_inf, strlen(good_inf)) == 0);
     char *b = edit(good_inf, "PnpLockdown = 1\n", "");
-    CHECK(write_file(bad, b, strlen(b)) == 0);
+    CHECK(unit_write_file(bad, b, strlen(b)) == 0);
     free(b);
 
     char *o, *e;
@@ -964,7 +897,7 @@ static void test_cli(void)
           strstr(e, "stamp needs --arch"));
     free(e);
     static const uint8_t be[] = {0xfe, 0xff, 0, '['};
-    CHECK(write_file(u16, be, sizeof be) == 0);
+    CHECK(unit_write_file(u16, be, sizeof be) == 0);
     CHECK(run(NULL, &e, 3, "check", u16) == 2 && strstr(e, "not INF text: UTF-16BE"));
     free(e);
     CHECK(run(NULL, &e, 3, "files", u16) == 2);
@@ -975,7 +908,7 @@ static void test_cli(void)
                       "[S.NT$ARCH$]\r\nK=\"caf\xc3\xa9\"\r\n";
     size_t n;
     uint8_t *w = kinf_encode(inx, strlen(inx), KINF_ENC_UTF16LE, &n);
-    CHECK(w && write_file(u16, w, n) == 0);
+    CHECK(w && unit_write_file(u16, w, n) == 0);
     free(w);
     unsetenv("SOURCE_DATE_EPOCH");
     CHECK(run(NULL, &e, 8, "stamp", u16, out, "--arch", "x86", "--version", "1.0.0.0") == 2 &&
@@ -989,7 +922,7 @@ static void test_cli(void)
     CHECK(run(&o, NULL, 8, "stamp", u16, out, "--arch", "x86", "--version", "2.0.0.1") == 0 &&
           strstr(o, "DriverVer = 02/01/2024,2.0.0.1 (line 3); $ARCH$ -> x86 in 1 place"));
     free(o);
-    char *got = read_text(out, &n);
+    char *got = unit_read_file(out, &n);
     const char *want = "[Version]\r\nSignature=\"$Windows NT$\"\r\nDriverVer=02/01/2024,2.0.0.1\r\n"
                        "[S.NTx86]\r\nK=\"caf\xc3\xa9\"\r\n";
     size_t wn;
@@ -1009,7 +942,7 @@ static void test_cli(void)
               "02/30/2025") == 2 &&
           strstr(e, "does not exist"));
     free(e);
-    got = read_text(out, &n);
+    got = unit_read_file(out, &n);
     CHECK(got && strstr(got, "DriverVer   = 03/04/2025,1.0.0.0\n")); /* the previous one */
     free(got);
     CHECK(run(NULL, &e, 8, "stamp", good, missing, "--arch", "x64", "--version", "1.0.0.0") == 2 &&
@@ -1192,6 +1125,5 @@ int main(int argc, char **argv)
     int checks = g_pass;
     test_mutations(mutations);
     printf("mutations: %ld inputs, %d invariant checks\n", mutations, g_pass - checks);
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return unit_summary();
 }

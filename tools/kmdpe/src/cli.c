@@ -2,6 +2,8 @@
 #include "cli.h"
 
 #include "cet.h"
+#include "common/args.h"
+#include "common/fileio.h"
 #include "compact.h"
 #include "fileio.h"
 #include "fix.h"
@@ -35,11 +37,9 @@ static const char usage_text[] =
 
 static int usage(FILE *err, const char *msg)
 {
-    if (msg)
-        fprintf(err, "kmdpe: %s\n", msg);
-    fputs(usage_text, err);
-    return KPE_EXIT_BAD_INPUT;
+    return kmd_usage(err, "kmdpe", msg, usage_text);
 }
+_Static_assert(KPE_EXIT_BAD_INPUT == KMD_EXIT_USAGE, "usage() returns KPE_EXIT_BAD_INPUT");
 
 typedef struct {
     const char *file;
@@ -48,23 +48,6 @@ typedef struct {
     const char **allow;
     size_t nallow;
 } args_t;
-
-/* Option value either as "--opt=value" or as the next argument. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt)
-{
-    size_t n = strlen(opt);
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (*i + 1 >= argc)
-        return NULL;
-    return argv[++*i];
-}
-
-static int is_opt(const char *a, const char *opt)
-{
-    size_t n = strlen(opt);
-    return strncmp(a, opt, n) == 0 && (a[n] == 0 || a[n] == '=');
-}
 
 /* Parse the arguments after the command. Returns 0 or an exit code. */
 static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *err)
@@ -89,16 +72,16 @@ static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *e
                 a->quiet = 1;
             } else if (is_check && strcmp(s, "--require-integrity-check") == 0) {
                 a->require_integrity = 1;
-            } else if (is_check && is_opt(s, "--arch")) {
-                const char *v = opt_value(argc, argv, &i, "--arch");
+            } else if (is_check && kmd_is_opt(s, "--arch")) {
+                const char *v = kmd_opt_value(argc, argv, &i, "--arch");
                 if (v && strcmp(v, "x64") == 0)
                     a->arch = KPE_ARCH_X64;
                 else if (v && strcmp(v, "x86") == 0)
                     a->arch = KPE_ARCH_X86;
                 else
                     return usage(err, "--arch needs x64 or x86");
-            } else if (is_check && is_opt(s, "--allow-import")) {
-                const char *v = opt_value(argc, argv, &i, "--allow-import");
+            } else if (is_check && kmd_is_opt(s, "--allow-import")) {
+                const char *v = kmd_opt_value(argc, argv, &i, "--allow-import");
                 if (!v || !*v)
                     return usage(err, "--allow-import needs a DLL name");
                 a->allow[a->nallow++] = v;
@@ -123,7 +106,7 @@ static int parse_args(int argc, char **argv, const char *cmd, args_t *a, FILE *e
 static int load(const char *path, uint8_t **buf, size_t *size, kpe_image *img, FILE *err)
 {
     char msg[256];
-    if (kpe_read_file(path, KPE_MAX_FILE_SIZE, buf, size, msg, sizeof msg)) {
+    if (kmd_read_file(path, KPE_MAX_FILE_SIZE, 0, buf, size, msg, sizeof msg)) {
         fprintf(err, "kmdpe: %s: %s\n", path, msg);
         return -1;
     }
@@ -289,14 +272,8 @@ int kmdpe_main(int argc, char **argv, FILE *out, FILE *err)
     if (argc < 2)
         return usage(err, NULL);
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
-        fputs(usage_text, out);
+    if (kmd_help_or_version(out, cmd, "kmdpe", KMDPE_VERSION, usage_text))
         return KPE_EXIT_OK;
-    }
-    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-        fprintf(out, "kmdpe %s\n", KMDPE_VERSION);
-        return KPE_EXIT_OK;
-    }
     args_t a;
     memset(&a, 0, sizeof a);
     a.allow = malloc(sizeof(char *) * (size_t)argc);

@@ -2,8 +2,8 @@
 #include "report.h"
 
 #include "bytes.h"
+#include "common/json.h"
 #include "debugdir.h"
-#include "json.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -32,7 +32,7 @@ static void json_flags(FILE *f, const kpe_flag *tbl, uint32_t v)
         size_t n = e ? (size_t)(e - p) : strlen(p);
         if (!first)
             fputc(',', f);
-        kpe_json_str(f, p, n);
+        kmd_json_str(f, p, n, KMD_JSON_LATIN1);
         first = 0;
         p += n;
         if (*p == ',')
@@ -170,7 +170,7 @@ static void info_text(FILE *f, const char *path, const kpe_image *img)
 static void info_json(FILE *f, const char *path, const kpe_image *img)
 {
     fputs("{\"file\":", f);
-    kpe_json_cstr(f, path);
+    kmd_json_cstr(f, path, KMD_JSON_LATIN1);
     fprintf(f, ",\"format\":\"%s\",\"machine\":%u,\"machine_name\":\"%s\",\"arch\":\"%s\"",
             img->pe32plus ? "PE32+" : "PE32", img->machine, kpe_machine_name(img->machine),
             kpe_arch_name(img->machine));
@@ -193,7 +193,7 @@ static void info_json(FILE *f, const char *path, const kpe_image *img)
     for (unsigned i = 0; i < img->nsections; i++) {
         const kpe_section *s = &img->sections[i];
         fprintf(f, "%s{\"index\":%u,\"name\":", i ? "," : "", i + 1);
-        kpe_json_cstr(f, s->name);
+        kmd_json_cstr(f, s->name, KMD_JSON_LATIN1);
         fprintf(f,
                 ",\"virtual_address\":%u,\"virtual_size\":%u,\"raw_offset\":%u,\"raw_size\":%u,"
                 "\"characteristics\":%u,\"flags\":",
@@ -205,7 +205,7 @@ static void info_json(FILE *f, const char *path, const kpe_image *img)
     for (size_t i = 0; i < img->ndlls; i++) {
         const kpe_dll *d = &img->dlls[i];
         fputs(i ? ",{\"dll\":" : "{\"dll\":", f);
-        kpe_json_str(f, kpe_str_ptr(img, d->name), d->name.len);
+        kmd_json_str(f, kpe_str_ptr(img, d->name), d->name.len, KMD_JSON_LATIN1);
         fprintf(f, ",\"delay\":%s,\"functions\":[", d->delay ? "true" : "false");
         for (size_t k = 0; k < d->nfuncs; k++) {
             const kpe_func *fn = &img->funcs[d->first_func + k];
@@ -215,7 +215,7 @@ static void info_json(FILE *f, const char *path, const kpe_image *img)
                 fprintf(f, "{\"ordinal\":%u}", fn->ordinal);
             } else {
                 fputs("{\"name\":", f);
-                kpe_json_str(f, kpe_str_ptr(img, fn->name), fn->name.len);
+                kmd_json_str(f, kpe_str_ptr(img, fn->name), fn->name.len, KMD_JSON_LATIN1);
                 fprintf(f, ",\"hint\":%u}", fn->hint);
             }
         }
@@ -283,14 +283,14 @@ void kpe_print_findings(FILE *f, const char *path, const kpe_image *img, const k
 {
     if (json) {
         fputs("{\"file\":", f);
-        kpe_json_cstr(f, path);
+        kmd_json_cstr(f, path, KMD_JSON_LATIN1);
         fprintf(f, ",\"arch\":\"%s\",\"errors\":%zu,\"warnings\":%zu,\"findings\":[",
                 kpe_arch_name(img->machine), fs->errors, fs->warnings);
         for (size_t i = 0; i < fs->n; i++) {
             const kpe_finding *x = &fs->items[i];
             fprintf(f, "%s{\"id\":\"%s\",\"name\":\"%s\",\"severity\":\"%s\",\"message\":",
                     i ? "," : "", x->rule->id, x->rule->name, sev_name(x->rule->severity));
-            kpe_json_cstr(f, x->message);
+            kmd_json_cstr(f, x->message, KMD_JSON_LATIN1);
             fputc('}', f);
         }
         fprintf(f, "],\"truncated\":%zu}\n", fs->dropped);
@@ -316,7 +316,7 @@ void kpe_print_rules(FILE *f, int json)
         if (json) {
             fprintf(f, "%s{\"id\":\"%s\",\"name\":\"%s\",\"severity\":\"%s\",\"summary\":",
                     i ? "," : "", r->id, r->name, sev_name(r->severity));
-            kpe_json_cstr(f, r->summary);
+            kmd_json_cstr(f, r->summary, KMD_JSON_LATIN1);
             fputc('}', f);
         } else {
             fprintf(f, "%s %-20s %-7s %s\n", r->id, r->name, sev_name(r->severity), r->summary);

@@ -2,15 +2,15 @@
 #define _XOPEN_SOURCE 700
 #include "cet.h"
 #include "cli.h"
+#include "common/json.h"
+#include "common/unit.h"
 #include "debugdir.h"
 #include "fix.h"
-#include "json.h"
 #include "pe.h"
 #include "pebuild.h"
 #include "rules.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,18 +19,6 @@
 
 /* python3-pefile generate_checksum() of the default x64 test image (seed_x64_clean.sys). */
 #define KMDPE_KNOWN_CHECKSUM 0x10068u
-
-static int g_pass, g_fail;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            g_pass++;                                                                              \
-        } else {                                                                                   \
-            g_fail++;                                                                              \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                        \
-        }                                                                                          \
-    } while (0)
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
@@ -1085,79 +1073,24 @@ static void test_malformed(void)
 #undef RESET
 }
 
-static char *slurp(FILE *f)
-{
-    long n = ftell(f);
-    char *s = calloc(1, (size_t)(n > 0 ? n : 0) + 1);
-    rewind(f);
-    if (n > 0 && fread(s, 1, (size_t)n, f) != (size_t)n)
-        s[0] = 0;
-    return s;
-}
-
+/* kmdpe writes PE strings as Latin-1 (any byte stays valid JSON); kmdinf's UTF-8 passes through. */
 static void test_json(void)
 {
     FILE *f = tmpfile();
-    kpe_json_str(f, "a\"b\\c\n\x01\xff/", 9);
-    char *s = slurp(f);
+    kmd_json_str(f, "a\"b\\c\n\x01\xff/", 9, KMD_JSON_LATIN1);
+    char *s = unit_slurp(f);
     CHECK(strcmp(s, "\"a\\\"b\\\\c\\n\\u0001\\u00ff/\"") == 0);
+    free(s);
+    rewind(f);
+    kmd_json_cstr(f, "\t\x7f\xc3\xa9\r", KMD_JSON_UTF8);
+    s = unit_slurp(f);
+    CHECK(strcmp(s, "\"\\t\\u007f\xc3\xa9\\r\"") == 0);
     free(s);
     fclose(f);
 }
 
-static int write_file(const char *path, const uint8_t *d, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    size_t w = fwrite(d, 1, n, f);
-    return (fclose(f) == 0 && w == n) ? 0 : -1;
-}
-
-static uint8_t *read_all(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    rewind(f);
-    if (len < 0) {
-        fclose(f);
-        return NULL;
-    }
-    uint8_t *p = malloc((size_t)len + 1);
-    *n = fread(p, 1, (size_t)len, f);
-    fclose(f);
-    return p;
-}
-
-/* Run the CLI; captured stdout/stderr are returned in *out / *err (caller frees). */
-static int run(char **out, char **err, int argc, ...)
-{
-    char *argv[16];
-    va_list ap;
-    va_start(ap, argc);
-    argv[0] = "kmdpe";
-    for (int i = 1; i < argc; i++)
-        argv[i] = va_arg(ap, char *);
-    va_end(ap);
-    argv[argc] = NULL;
-    FILE *fo = tmpfile(), *fe = tmpfile();
-    int rc = kmdpe_main(argc, argv, fo, fe);
-    char *so = slurp(fo), *se = slurp(fe);
-    fclose(fo);
-    fclose(fe);
-    if (out)
-        *out = so;
-    else
-        free(so);
-    if (err)
-        *err = se;
-    else
-        free(se);
-    return rc;
-}
+/* The CLI; captured stdout/stderr are returned in *out / *err (caller frees). */
+#define run(out, err, ...) unit_run(kmdpe_main, "kmdpe", out, err, __VA_ARGS__)
 
 static void test_cli(void)
 {
@@ -1176,20 +1109,20 @@ static void test_cli(void)
     pb_image want = build(o);
     o.unfixed = 1;
     pb_image b = build(o);
-    CHECK(write_file(p, b.data, b.size) == 0);
+    CHECK(unit_write_file(p, b.data, b.size) == 0);
     char *out, *err;
     CHECK(run(NULL, NULL, 3, "check", p) == 1); /* INIT not discardable */
     CHECK(run(&out, NULL, 3, "fix", p) == 0);
     CHECK(strstr(out, "INIT +DISCARDABLE") != NULL);
     free(out);
     size_t n;
-    uint8_t *got = read_all(p, &n);
+    uint8_t *got = unit_read_file(p, &n);
     CHECK(got && n == want.size && memcmp(got, want.data, n) == 0);
     free(got);
     CHECK(run(&out, NULL, 3, "fix", p) == 0);
     CHECK(strstr(out, "already fixed") != NULL);
     free(out);
-    got = read_all(p, &n);
+    got = unit_read_file(p, &n);
     CHECK(got && n == want.size && memcmp(got, want.data, n) == 0);
     free(got);
     CHECK(run(&out, NULL, 5, "check", p, "--arch", "x64") == 0);
@@ -1213,7 +1146,7 @@ static void test_cli(void)
     pb_opts oc = {0};
     oc.no_cet = 1;
     pb_image c = build(oc);
-    CHECK(write_file(p, c.data, c.size) == 0);
+    CHECK(unit_write_file(p, c.data, c.size) == 0);
     CHECK(run(&out, NULL, 3, "check", p) == 1);
     CHECK(strstr(out, "error KPE025 cet-compat: no debug directory") != NULL);
     free(out);
@@ -1250,7 +1183,7 @@ static void test_cli(void)
     ou.imports = im;
     ou.nimports = 1;
     pb_image u = build(ou);
-    CHECK(write_file(pu, u.data, u.size) == 0);
+    CHECK(unit_write_file(pu, u.data, u.size) == 0);
     CHECK(run(&out, NULL, 3, "check", pu) == 1);
     CHECK(strstr(out, "user.sys: error KPE004 imports-kernel-only: imports kernel32.dll, a "
                       "user-mode DLL") != NULL);
@@ -1260,19 +1193,19 @@ static void test_cli(void)
 
     /* signed: check accepts, fix refuses and leaves the file alone */
     CHECK(pb_sign(&want, 0x100) == 0);
-    CHECK(write_file(ps, want.data, want.size) == 0);
+    CHECK(unit_write_file(ps, want.data, want.size) == 0);
     CHECK(run(NULL, NULL, 3, "check", ps) == 0);
     CHECK(run(NULL, &err, 3, "fix", ps) == 2);
     CHECK(strstr(err, "signed") != NULL);
     free(err);
-    got = read_all(ps, &n);
+    got = unit_read_file(ps, &n);
     CHECK(got && n == want.size && memcmp(got, want.data, n) == 0);
     free(got);
 
     /* malformed input: exit 2 with a message */
     size_t cuts[] = {0, 0x20, 0x84, 0x100, 0x1f0, 0x400, 0x900};
     for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
-        CHECK(write_file(pt, b.data, cuts[i]) == 0);
+        CHECK(unit_write_file(pt, b.data, cuts[i]) == 0);
         CHECK(run(NULL, &err, 3, "check", pt) == 2);
         CHECK(strstr(err, "malformed PE") != NULL);
         free(err);
@@ -1343,7 +1276,7 @@ static int write_seeds(const char *dir, char **extra, int nextra)
             pb_sign(&b, 0x40);
         char path[4096];
         snprintf(path, sizeof path, "%s/seed_%s.sys", dir, seeds[i].name);
-        if (write_file(path, b.data, b.size) != 0) {
+        if (unit_write_file(path, b.data, b.size) != 0) {
             fprintf(stderr, "kmdpe_unit: cannot write %s\n", path);
             pb_free(&b);
             return 2;
@@ -1354,11 +1287,11 @@ static int write_seeds(const char *dir, char **extra, int nextra)
      * when it fuzzes. */
     for (int i = 0; i < nextra; i++) {
         size_t n;
-        uint8_t *d = read_all(extra[i], &n);
+        uint8_t *d = unit_read_file(extra[i], &n);
         const char *base = strrchr(extra[i], '/');
         char path[4096];
         snprintf(path, sizeof path, "%s/extra_%d_%s", dir, i, base ? base + 1 : extra[i]);
-        if (!d || write_file(path, d, n) != 0) {
+        if (!d || unit_write_file(path, d, n) != 0) {
             fprintf(stderr, "kmdpe_unit: cannot copy %s to %s\n", extra[i], path);
             free(d);
             return 2;
@@ -1388,6 +1321,5 @@ int main(int argc, char **argv)
     test_malformed();
     test_json();
     test_cli();
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return unit_summary();
 }

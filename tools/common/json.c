@@ -1,9 +1,9 @@
-/* json.c - minimal JSON string escaping. */
+/* json.c - JSON string output shared by the host tools. */
 #include "json.h"
 
 #include <string.h>
 
-void kpe_json_str(FILE *f, const char *s, size_t len)
+void kmd_json_str(FILE *f, const char *s, size_t len, kmd_json_text how)
 {
     fputc('"', f);
     for (size_t i = 0; i < len; i++) {
@@ -25,7 +25,7 @@ void kpe_json_str(FILE *f, const char *s, size_t len)
             fputs("\\t", f);
             break;
         default:
-            if (c < 0x20 || c >= 0x7f)
+            if (c < 0x20 || c == 0x7f || (c > 0x7f && how == KMD_JSON_LATIN1))
                 fprintf(f, "\\u%04x", c);
             else
                 fputc(c, f);
@@ -34,7 +34,7 @@ void kpe_json_str(FILE *f, const char *s, size_t len)
     fputc('"', f);
 }
 
-void kpe_json_cstr(FILE *f, const char *s)
+void kmd_json_cstr(FILE *f, const char *s, kmd_json_text how)
 {
-    kpe_json_str(f, s, strlen(s));
+    kmd_json_str(f, s, strlen(s), how);
 }
