@@ -89,7 +89,8 @@ for arch in ("x64", "x86"):
     want = [{"source": "kmdpnp.sys", "name": "kmdpnp.sys", "dirid": 13, "subdir": "",
              "section": "KmdPnp_CopyFiles"}]
     got = [{k: v for k, v in f.items() if k != "line"} for f in doc["files"]]
-    if rc != 0 or got != want or doc["catalog"] != "kmdpnp.cat" or doc["arch"] != arch:
+    if rc != 0 or got != want or doc["catalog"] != "kmdpnp.cat" or doc["arch"] != arch \
+            or doc["hwids"] != ["Root\\KmdPnpSample"]:
         fail(f"files --json --arch {arch}: exit {rc}, {doc}")
 
 if failures:

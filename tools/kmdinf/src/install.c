@@ -250,6 +250,31 @@ static void walk_manufacturer(kinf_ctx *c, secvec *models)
     }
 }
 
+/* Record ID (a model's hardware or compatible ID) in the package, once. */
+static void add_hwid(kinf_ctx *c, const char *id)
+{
+    kinf_package *p = c->pkg;
+    if (!*id)
+        return;
+    for (size_t i = 0; i < p->nhwids; i++)
+        if (kinf_streq(p->hwids[i], id))
+            return;
+    size_t n = strlen(id) + 1;
+    char **v = realloc(p->hwids, (p->nhwids + 1) * sizeof *v);
+    char *copy = malloc(n);
+    if (copy)
+        memcpy(copy, id, n);
+    if (!v || !copy) {
+        free(copy);
+        if (v)
+            p->hwids = v;
+        c->oom = 1;
+        return;
+    }
+    p->hwids = v;
+    p->hwids[p->nhwids++] = copy;
+}
+
 /* The DDInstall sections of the models, added to INSTALLS. */
 static void walk_models(kinf_ctx *c, const secvec *models, secvec *installs)
 {
@@ -285,6 +310,8 @@ static void walk_models(kinf_ctx *c, const secvec *models, secvec *installs)
                 kinf_add(c, KINF_R_INSTALL_SECTION, e->line,
                          "model %s in [%s] has no hardware ID: write %s = %s, <hardware-id>",
                          e->key, ms->name, e->key, inst);
+            for (size_t k = 1; k < e->nf && !c->oom; k++)
+                add_hwid(c, kinf_val(c, e, k, 0));
             const kinf_section *s = kinf_find2(inf, inst, ntplat);
             if (!s)
                 s = kinf_find2(inf, inst, "NT");

@@ -94,6 +94,12 @@ void kinf_print_files(FILE *f, const char *path, kinf_arch arch, const kinf_pack
             kmd_json_cstr(f, x->section, KMD_JSON_UTF8);
             fprintf(f, ",\"line\":%d}", x->line);
         }
+        fputs("],\"hwids\":[", f);
+        for (size_t i = 0; i < p->nhwids; i++) {
+            if (i)
+                fputc(',', f);
+            kmd_json_cstr(f, p->hwids[i], KMD_JSON_UTF8);
+        }
         fputs("]}\n", f);
         return;
     }

@@ -167,6 +167,9 @@ void kinf_package_free(kinf_package *p)
     }
     free(p->items);
     free(p->catalog);
+    for (size_t i = 0; i < p->nhwids; i++)
+        free(p->hwids[i]);
+    free(p->hwids);
     memset(p, 0, sizeof *p);
 }
 

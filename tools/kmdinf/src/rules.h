@@ -89,6 +89,8 @@ typedef struct {
     kinf_copy *items;
     size_t n, cap;
     char *catalog; /* the CatalogFile for the architecture, or NULL */
+    char **hwids;  /* the hardware and compatible IDs of the models for the architecture, in */
+    size_t nhwids; /* order, each once (case-insensitive): what a device must match to install */
 } kinf_package;
 
 /* Run every rule on INF (decoded from T) for ARCH, appending to OUT and, when PKG is not NULL,
