@@ -318,6 +318,46 @@ static void test_command_line(void)
     CHECK(parse(L"checksums dist\\SHA256SUMS", &a, why, sizeof why) == 0);
     CHECK(is(&a, "checksums") && wcscmp(a.path, L"dist\\SHA256SUMS") == 0);
 
+    /* PnP */
+    CHECK(parse(L"pnp-add Z:\\dist\\kmdpnp.inf", &a, why, sizeof why) == 0 && is(&a, "pnp-add"));
+    CHECK(wcscmp(a.path, L"Z:\\dist\\kmdpnp.inf") == 0 && !a.install);
+    CHECK(parse(L"pnp-add k.INF --install", &a, why, sizeof why) == 0 && a.install);
+    CHECK(parse(L"pnp-add kmdpnp.sys", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(strstr(why, "INF path 'kmdpnp.sys' does not end in .inf"));
+    CHECK(parse(L"pnp-add dir\\.inf", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(parse(L"pnp-add", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(strstr(why, "pnp-add needs PATH.inf"));
+    CHECK(parse(L"pnp-create --inf k.inf", &a, why, sizeof why) == 0 && is(&a, "pnp-create"));
+    CHECK(a.hwid == NULL && wcscmp(a.inf, L"k.inf") == 0);
+    CHECK(parse(L"pnp-create Root\\KmdPnpSample", &a, why, sizeof why) == 0);
+    CHECK(wcscmp(a.hwid, L"Root\\KmdPnpSample") == 0 && a.inf == NULL);
+    CHECK(parse(L"pnp-create", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(strstr(why, "pnp-create needs HWID or --inf PATH.inf"));
+    CHECK(parse(L"pnp-create --inf k.sys", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(strstr(why, "--inf: 'k.sys' does not end in .inf"));
+    CHECK(parse(L"pnp-create a b", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(strstr(why, "unexpected argument 'b'"));
+    CHECK(parse(L"pnp-create Root\\A\tB", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse(L"pnp-create Root\\A,B", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(strstr(why, "hardware id 'Root\\A,B' has a space, comma or non-ASCII character at "
+                      "position 7"));
+    CHECK(parse(L"pnp-remove ROOT\\SYSTEM\\0000", &a, why, sizeof why) == 0);
+    CHECK(is(&a, "pnp-remove") && wcscmp(a.hwid, L"ROOT\\SYSTEM\\0000") == 0);
+    CHECK(parse(L"pnp-remove", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(strstr(why, "pnp-remove needs HWID|INSTANCE-ID"));
+    CHECK(parse(L"pnp-devices", &a, why, sizeof why) == 0 && a.hwid == NULL);
+    CHECK(parse(L"pnp-devices Root\\KmdPnpSample --json", &a, why, sizeof why) == 0 && a.json);
+    CHECK(parse(L"pnp-devices --inf k.inf", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse(L"pnp-list", &a, why, sizeof why) == 0 && is(&a, "pnp-list"));
+    CHECK(parse(L"pnp-delete oem12.inf", &a, why, sizeof why) == 0 && !a.force);
+    CHECK(parse(L"pnp-delete OEM0.INF --force", &a, why, sizeof why) == 0 && a.force);
+    CHECK(parse(L"pnp-delete kmdpnp.inf", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(strstr(why, "'kmdpnp.inf' is not the published name of a driver package (oem<N>.inf"));
+    CHECK(parse(L"pnp-delete oem.inf", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse(L"pnp-delete oem1x.inf", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse(L"pnp-delete C:\\Windows\\inf\\oem1.inf", &a, why, sizeof why) ==
+          ERROR_INVALID_NAME);
+
     /* help, unknown words, --json anywhere, -- */
     CHECK(parse(L"--help", &a, why, sizeof why) == 0 && is(&a, "help"));
     CHECK(parse(L"help", &a, why, sizeof why) == 0 && is(&a, "help"));
@@ -371,6 +411,14 @@ static const char *sample(enum kmdctl_operand kind)
         return "0x81002000";
     case KMDCTL_FILE:
         return "f.txt";
+    case KMDCTL_INF_PATH:
+        return "C:\\pkg\\kmdpnp.inf";
+    case KMDCTL_OEM_INF:
+        return "oem12.inf";
+    case KMDCTL_DEVICE_ID:
+        return "ROOT\\SYSTEM\\0000";
+    case KMDCTL_HWID_OPTIONAL:
+        return "Root\\KmdPnpSample";
     case KMDCTL_END:
     case KMDCTL_ANY:
         break;
@@ -409,7 +457,7 @@ static int shows_option(const char *usage, const wchar_t *word)
 
 static void test_table(void)
 {
-    static char help[16384];
+    static char help[32768];
     struct kmdctl_args a = {0};
     size_t help_len = kmdctl_help_text(help, sizeof help);
     char why[512];
@@ -427,7 +475,7 @@ static void test_table(void)
     for (size_t k = 0; k < kmdctl_command_count; k++) {
         const struct kmdctl_command *c = &kmdctl_commands[k];
         size_t name_len = strlen(c->name);
-        int operands = 0, words = 0;
+        int operands = 0, words = 0, optional = 0;
         const char *p, *end;
         char line[512], first[512];
 
@@ -445,7 +493,14 @@ static void test_table(void)
         while (operands < KMDCTL_MAX_OPERANDS && c->operands[operands] != KMDCTL_END &&
                c->operands[operands] != KMDCTL_ANY)
             operands++;
-        CHECK_ROW(c, words == operands);
+        /* An operand that may be left out comes last and shows in brackets: "[HWID]". */
+        if (operands > 0 && c->operands[operands - 1] == KMDCTL_HWID_OPTIONAL) {
+            optional = 1;
+            CHECK_ROW(c, strncmp(c->usage + name_len, " [HWID]", 7) == 0);
+        }
+        for (int i = 0; i + 1 < operands; i++)
+            CHECK_ROW(c, c->operands[i] != KMDCTL_HWID_OPTIONAL);
+        CHECK_ROW(c, words == operands - optional);
         /* It shows exactly the options it accepts; --json and --help go with all of them. */
         for (size_t o = 0; o < kmdctl_option_count; o++) {
             unsigned flag = kmdctl_options[o].flag;
@@ -477,7 +532,7 @@ static void test_table(void)
         snprintf(line, sizeof line, "%s extra", first);
         CHECK_ROW(c, parse_ascii(line, &a, why, sizeof why) == ERROR_BAD_ARGUMENTS &&
                          strstr(why, "unexpected argument 'extra'") && a.command == c);
-        if (operands > 0) {
+        if (operands - optional > 0) {
             CHECK_ROW(c, parse_ascii(c->name, &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
             snprintf(line, sizeof line, "%s needs ", c->name);
             CHECK_ROW(c, strncmp(why, line, strlen(line)) == 0);
@@ -488,7 +543,7 @@ static void test_table(void)
             if (opt->flag == KMDCTL_OPT_JSON || opt->flag == KMDCTL_OPT_HELP ||
                 (c->options & opt->flag))
                 continue;
-            snprintf(line, sizeof line, "%s %ls=1", first, opt->word);
+            snprintf(line, sizeof line, "%s %ls%s", first, opt->word, opt->takes_value ? "=1" : "");
             snprintf(expect, sizeof expect, "option '%ls' does not apply to %s", opt->word,
                      c->name);
             CHECK_ROW(c, parse_ascii(line, &a, why, sizeof why) == ERROR_BAD_ARGUMENTS &&

@@ -34,6 +34,9 @@ const struct kmdctl_option_word kmdctl_options[] = {
     {L"--timeout", KMDCTL_OPT_TIMEOUT, 1},
     {L"--cancel-after", KMDCTL_OPT_CANCEL_AFTER, 1},
     {L"--journal", KMDCTL_OPT_JOURNAL, 1},
+    {L"--install", KMDCTL_OPT_INSTALL, 0},
+    {L"--inf", KMDCTL_OPT_INF, 1},
+    {L"--force", KMDCTL_OPT_FORCE, 0},
 };
 const size_t kmdctl_option_count = sizeof kmdctl_options / sizeof *kmdctl_options;
 
@@ -86,7 +89,7 @@ static const struct kmdctl_command *find_command_w(const wchar_t *word)
     return NULL;
 }
 
-/* How many operands a row takes; -1: any number. */
+/* How many operands a row takes at most; -1: any number. */
 static int operand_count(const struct kmdctl_command *c)
 {
     int n = 0;
@@ -96,6 +99,14 @@ static int operand_count(const struct kmdctl_command *c)
     while (n < KMDCTL_MAX_OPERANDS && c->operands[n] != KMDCTL_END)
         n++;
     return n;
+}
+
+/* How many of them must be given: all but an optional last one. */
+static int required_count(const struct kmdctl_command *c)
+{
+    int n = operand_count(c);
+
+    return n > 0 && c->operands[n - 1] == KMDCTL_HWID_OPTIONAL ? n - 1 : n;
 }
 
 static int has_operand(const struct kmdctl_command *c, enum kmdctl_operand kind)
@@ -158,6 +169,46 @@ static DWORD name_from_path(const wchar_t *path, wchar_t *name, char *why, size_
     return ERROR_SUCCESS;
 }
 
+static int ends_with_inf(const wchar_t *p)
+{
+    size_t n = wcslen(p);
+    return n > 4 && _wcsicmp(p + n - 4, L".inf") == 0 && p[n - 5] != L'\\' && p[n - 5] != L'/';
+}
+
+/* oem<N>.inf: the only names Windows publishes third-party driver packages under. */
+static int is_oem_inf(const wchar_t *s)
+{
+    size_t n = wcslen(s), i = 3;
+
+    if (n < 8 || _wcsnicmp(s, L"oem", 3) != 0 || _wcsicmp(s + n - 4, L".inf") != 0)
+        return 0;
+    for (; i < n - 4; i++)
+        if (s[i] < L'0' || s[i] > L'9')
+            return 0;
+    return 1;
+}
+
+/* A hardware id or device instance id: 1 to KMDCTL_DEVICE_ID_MAX printable ASCII characters,
+ * no space and no comma (the rules of device ids; an INF separates ids with commas). */
+static DWORD check_device_id(const char *what, const wchar_t *s, char *why, size_t why_size)
+{
+    char v[300];
+    size_t n = wcslen(s);
+
+    if (n == 0)
+        return usage(ERROR_INVALID_NAME, why, why_size, "the %s is empty", what);
+    if (n > KMDCTL_DEVICE_ID_MAX)
+        return usage(ERROR_INVALID_NAME, why, why_size,
+                     "%s '%.40s...' is %zu characters long; the limit is %d", what,
+                     u8(s, v, sizeof v), n, KMDCTL_DEVICE_ID_MAX);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] <= L' ' || s[i] > L'~' || s[i] == L',')
+            return usage(ERROR_INVALID_NAME, why, why_size,
+                         "%s '%s' has a space, comma or non-ASCII character at position %zu", what,
+                         u8(s, v, sizeof v), i + 1);
+    return ERROR_SUCCESS;
+}
+
 /* A device is a bare name (KmdSkeleton) or a path that starts with \. */
 static int bad_device(const wchar_t *d)
 {
@@ -200,6 +251,25 @@ static DWORD take_operand(enum kmdctl_operand kind, const wchar_t *s, struct kmd
     case KMDCTL_FILE:
         a->path = s;
         break;
+    case KMDCTL_INF_PATH:
+        a->path = s;
+        if (!ends_with_inf(s))
+            return usage(ERROR_BAD_PATHNAME, why, why_size, "INF path '%s' does not end in .inf",
+                         u8(s, v, sizeof v));
+        break;
+    case KMDCTL_OEM_INF:
+        a->path = s;
+        if (!is_oem_inf(s))
+            return usage(ERROR_INVALID_NAME, why, why_size,
+                         "'%s' is not the published name of a driver package (oem<N>.inf, as "
+                         "pnp-add and pnp-list print it)",
+                         u8(s, v, sizeof v));
+        break;
+    case KMDCTL_DEVICE_ID:
+    case KMDCTL_HWID_OPTIONAL:
+        a->hwid = s;
+        return check_device_id(kind == KMDCTL_DEVICE_ID ? "device id" : "hardware id", s, why,
+                               why_size);
     case KMDCTL_END:
     case KMDCTL_ANY:
         break;
@@ -332,6 +402,18 @@ static DWORD take_option(unsigned flag, const wchar_t *val, struct kmdctl_args *
             return usage(err, why, why_size, "--ioctl: %s", sub);
         a->ioctl_count++;
         break;
+    case KMDCTL_OPT_INSTALL:
+        a->install = 1;
+        break;
+    case KMDCTL_OPT_FORCE:
+        a->force = 1;
+        break;
+    case KMDCTL_OPT_INF:
+        if (!ends_with_inf(val))
+            return usage(ERROR_BAD_PATHNAME, why, why_size, "--inf: '%s' does not end in .inf",
+                         u8(val, v, sizeof v));
+        a->inf = val;
+        break;
     case KMDCTL_OPT_DEVICE:
         if (bad_device(val))
             return usage(ERROR_INVALID_NAME, why, why_size,
@@ -449,7 +531,7 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
 
     /* Operands, by the kinds the row lists. */
     want = operand_count(c);
-    if (want >= 0 && (int)noperands - 1 < want) {
+    if (want >= 0 && (int)noperands - 1 < required_count(c)) {
         err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "%s needs %s (see kmdctl --help)", c->name,
                     operand_words(c, words, sizeof words));
         goto done;
@@ -460,7 +542,7 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
                     want ? operand_words(c, words, sizeof words) : "");
         goto done;
     }
-    for (int i = 0; i < want; i++) {
+    for (int i = 0; i < want && i + 1 < (int)noperands; i++) {
         err = take_operand(c->operands[i], operands[i + 1], a, why, why_size);
         if (err)
             goto done;
@@ -482,6 +564,13 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
     }
 
     /* Rules between operands and options, for whichever rows they concern. */
+    /* A hardware id that may be left out needs the INF to take it from. */
+    if (has_operand(c, KMDCTL_HWID_OPTIONAL) && (c->options & KMDCTL_OPT_INF) && !a->hwid &&
+        !a->inf) {
+        err = usage(ERROR_BAD_ARGUMENTS, why, why_size,
+                    "%s needs HWID or --inf PATH.inf (see kmdctl --help)", c->name);
+        goto done;
+    }
     if (a->in && a->in_file) {
         err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "--in and --in-file exclude each other");
         goto done;

@@ -13,16 +13,22 @@
 #define KMDCTL_MAX_IOCTLS 32        /* --ioctl given to run at most this often */
 #define KMDCTL_STOP_TIMEOUT_MS 10000
 #define KMDCTL_MAX_OPERANDS 3
+/* Characters of a device or hardware id: MAX_DEVICE_ID_LEN - 1. */
+#define KMDCTL_DEVICE_ID_MAX 199
 
 /* What an operand is: args.c checks it and stores it in struct kmdctl_args. */
 enum kmdctl_operand {
-    KMDCTL_END,         /* no more operands */
-    KMDCTL_DRIVER_PATH, /* a path ending in .sys: path, and the service name when no --name */
-    KMDCTL_SERVICE,     /* a service name: name */
-    KMDCTL_DEVICE,      /* a bare device name or a path starting with \: device */
-    KMDCTL_IOCTL_CODE,  /* hex or TYPE:FUNCTION:METHOD:ACCESS: code, code_text */
-    KMDCTL_FILE,        /* any file: path */
-    KMDCTL_ANY,         /* any number of words, ignored (help) */
+    KMDCTL_END,           /* no more operands */
+    KMDCTL_DRIVER_PATH,   /* a path ending in .sys: path, and the service name when no --name */
+    KMDCTL_SERVICE,       /* a service name: name */
+    KMDCTL_DEVICE,        /* a bare device name or a path starting with \: device */
+    KMDCTL_IOCTL_CODE,    /* hex or TYPE:FUNCTION:METHOD:ACCESS: code, code_text */
+    KMDCTL_FILE,          /* any file: path */
+    KMDCTL_ANY,           /* any number of words, ignored (help) */
+    KMDCTL_INF_PATH,      /* a path ending in .inf: path */
+    KMDCTL_OEM_INF,       /* a published driver package name, oem<N>.inf: path */
+    KMDCTL_DEVICE_ID,     /* a hardware id or a device instance id: hwid */
+    KMDCTL_HWID_OPTIONAL, /* a hardware id that may be left out (last operand only): hwid */
 };
 
 /* Options, as flags: a row lists those it accepts. --json and --help go with every subcommand. */
@@ -51,6 +57,10 @@ enum kmdctl_option {
     KMDCTL_OPT_TIMEOUT = 1u << 20,       /* --timeout MS */
     KMDCTL_OPT_CANCEL_AFTER = 1u << 21,  /* --cancel-after MS */
     KMDCTL_OPT_JOURNAL = 1u << 22,       /* --journal F */
+    /* PnP (cmd_pnp*.c) */
+    KMDCTL_OPT_INSTALL = 1u << 23, /* --install */
+    KMDCTL_OPT_INF = 1u << 24,     /* --inf PATH.inf */
+    KMDCTL_OPT_FORCE = 1u << 25,   /* --force */
 };
 
 struct kmdctl_option_word {
@@ -98,6 +108,10 @@ struct kmdctl_args {
     DWORD ioctls[KMDCTL_MAX_IOCTLS]; /* run: --ioctl CODE... */
     size_t ioctl_count;
     struct kmdctl_fuzz_options fuzz; /* fuzz: its options (fuzz.h) */
+    const wchar_t *hwid;             /* pnp-create, pnp-devices, pnp-remove: the id operand */
+    const wchar_t *inf;              /* pnp-create --inf */
+    int install;                     /* pnp-add --install */
+    int force;                       /* pnp-delete --force */
 };
 
 /* Parses argv[1..argc-1] by the row of the subcommand it names. Returns 0, or a Win32 error

@@ -22,11 +22,11 @@ static const char tail[] =
     "  0  success\n"
     "  1  the system refused (the Win32 error is printed: access denied, DriverEntry failed, ...)\n"
     "  2  usage error: unknown subcommand or option, missing or extra argument, malformed hex or\n"
-    "     IOCTL code, size over the cap, bad service name, path not ending in .sys, not a\n"
-    "     certificate\n"
-    "  3  not found: no such file, service or device\n"
+    "     IOCTL code, size over the cap, bad service name, path not ending in .sys or .inf, not\n"
+    "     a certificate, not a device INF, a package name that is not oem<N>.inf\n"
+    "  3  not found: no such file, service, device or driver package\n"
     "  4  wrong state: start when running, stop when stopped, remove when running, a service\n"
-    "     of that name that is not a kernel driver\n"
+    "     of that name that is not a kernel driver, a driver package a device uses\n"
     "  5  checksums: a file mismatched or is missing, or a line is malformed\n"
     "  6  fuzz: the device's host died or hung; the report names the request and its replay\n"
     "     (for fuzz, 1 means findings: an error outside --expect-errors, or more bytes back\n"
@@ -89,7 +89,7 @@ size_t kmdctl_help_text(char *buf, size_t size)
 
 int cmd_help(const struct kmdctl_args *a)
 {
-    static char text[16384];
+    static char text[32768];
 
     (void)a;
     kmdctl_help_text(text, sizeof text);
