@@ -7,7 +7,8 @@
 # Depends: what every project needs to configure and build (CMake, Ninja, MinGW-w64 GCC and
 # binutils for x64 and x86, signing); Recommends: Wine, which the test harness needs unless a
 # project configures with -DKMDKIT_WINE_TESTS=OFF; Suggests: clang-19/lld-19/llvm-19
-# (KMDKIT_COMPILER=clang), the ssh client and virsh that kmdkit-deploy uses, mingw-w64-tools
+# (KMDKIT_COMPILER=clang), the ssh client, virsh and python3 (PnP packages) that kmdkit-deploy
+# uses, mingw-w64-tools
 # (gendef, widl: not used by kmdkit itself). ci/setup installs all of them for kmdkit's own build.
 
 include_guard(GLOBAL)
@@ -33,8 +34,9 @@ Wine and drives them through their clients from CTest.
 .
 This package holds the CMake package (find_package(KmdKit)), the toolchain
 file, the toolkit's headers, the kernel and user libraries as sources, the
-host tool kmdpe (PE fix-up and driver lint), kmdctl.exe (a driver loader for
-Windows) and kmdkit-deploy.")
+host tools kmdpe (PE fix-up and driver lint), kmdinf (INF check and stamp)
+and kmdcat (catalog files), kmdctl.exe (a driver loader for Windows) and
+kmdkit-deploy.")
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_SYSTEM_NAME "Linux-${CMAKE_HOST_SYSTEM_PROCESSOR}") # the host's: not the drivers' "win64"
@@ -52,7 +54,7 @@ string(JOIN ", " CPACK_DEBIAN_PACKAGE_DEPENDS
     osslsigncode openssl)
 string(JOIN ", " CPACK_DEBIAN_PACKAGE_RECOMMENDS wine64)
 string(JOIN ", " CPACK_DEBIAN_PACKAGE_SUGGESTS clang-19 lld-19 llvm-19 openssh-client libvirt-clients
-    mingw-w64-tools)
+    python3 mingw-w64-tools)
 
 # /usr/share/doc/kmdkit: copyright and changelog.gz, which Debian requires in every package.
 # The changelog is gzipped without name or time stamp (gzip -n), so the package is reproducible.

@@ -4,7 +4,8 @@
 # serves SFTP from that prefix's C:\users\<user> folder (the "home", as on Windows' OpenSSH).
 #
 #   fakevm.sh prefix PREFIX [COPY...]    create the Wine prefix once (reused afterwards) and save
-#                                        its registry as the "snapshot" every start reverts to;
+#                                        its registry (and the list of the files where driver
+#                                        packages go) as the "snapshot" every start reverts to;
 #                                        each COPY becomes a full copy of it (a second fake VM
 #                                        for the price of a copy, not of another wineboot)
 #   fakevm.sh start DIR PREFIX [ALIAS]   revert PREFIX to its snapshot, start its Wine session and
@@ -41,6 +42,14 @@ wine_env() {
 
 # The saved registry: reverting to it forgets every service and certificate of an earlier run.
 snapshot_files=(system.reg user.reg userdef.reg)
+# Where driver packages leave files (pnp-add: the INF folder, the catalog database; the driver's
+# copy): files there that the snapshot's list does not name are removed at every start.
+package_dirs=(inf system32/catroot system32/catroot2 system32/drivers system32/DriverStore system32/unknown)
+list_package_files() { # PREFIX: the files in package_dirs, relative to drive_c/windows
+    (cd "$1/drive_c/windows" && for d in "${package_dirs[@]}"; do
+        [ ! -d "$d" ] || find "$d" -type f
+    done | LC_ALL=C sort)
+}
 
 make_prefix() {
     local prefix=$1 copy start p
@@ -50,6 +59,9 @@ make_prefix() {
     flock 9
     if [ -f "$prefix/.kmdkit-snapshot/system.reg" ]; then
         echo "fakevm prefix $prefix: reused"
+        # A prefix made before the list existed: its files now are the snapshot's.
+        [ -f "$prefix/.kmdkit-snapshot/package-files.list" ] ||
+            list_package_files "$prefix" >"$prefix/.kmdkit-snapshot/package-files.list"
     else
         new_prefix "$prefix"
     fi
@@ -60,6 +72,8 @@ make_prefix() {
         if [ -f "$copy/.kmdkit-snapshot/system.reg" ] &&
             cmp -s "$prefix/.kmdkit-snapshot/system.reg" "$copy/.kmdkit-snapshot/system.reg"; then
             echo "fakevm prefix $copy: reused (a copy of $prefix)"
+            [ -f "$copy/.kmdkit-snapshot/package-files.list" ] ||
+                cp "$prefix/.kmdkit-snapshot/package-files.list" "$copy/.kmdkit-snapshot/"
             continue
         fi
         start=$(date +%s.%N)
@@ -84,6 +98,7 @@ new_prefix() {
     [ -d "$prefix/drive_c/users/$user" ] || die "wineboot made no $prefix/drive_c/users/$user"
     mkdir -p "$prefix/.kmdkit-snapshot"
     for f in "${snapshot_files[@]}"; do cp -p "$prefix/$f" "$prefix/.kmdkit-snapshot/"; done
+    list_package_files "$prefix" >"$prefix/.kmdkit-snapshot/package-files.list"
     echo "fakevm prefix $prefix: created in $(($(date +%s) - start)) s"
 }
 
@@ -126,13 +141,17 @@ start_vm() {
     stop_vm "$dir"
     home=$prefix/drive_c/users/$user
 
-    # Revert to the snapshot: fresh registry, no staging folders, symbol store or files of an
-    # earlier run.
+    # Revert to the snapshot: fresh registry, no staging folders, symbol store, driver packages
+    # or files of an earlier run.
     wine_env "$prefix"
     "$wineserver" -k >/dev/null 2>&1 || true
     timeout 30 "$wineserver" -w || true
     for f in "${snapshot_files[@]}"; do cp -p "$prefix/.kmdkit-snapshot/$f" "$prefix/$f"; done
     rm -rf "${home:?}/kmdkit-staging" "$home/kmdkit-symbols" "$home"/*.exe
+    if [ -f "$prefix/.kmdkit-snapshot/package-files.list" ]; then
+        list_package_files "$prefix" | LC_ALL=C comm -23 - "$prefix/.kmdkit-snapshot/package-files.list" |
+            while IFS= read -r f; do rm -f "$prefix/drive_c/windows/$f"; done
+    fi
     rm -f "$dir"/{commands.log,driver.log,sshd.log,known_hosts,ssh_config}
 
     [ -f "$dir/host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C fakevm-host -f "$dir/host_ed25519"
