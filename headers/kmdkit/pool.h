@@ -10,10 +10,12 @@
  * (USE_QUOTA, SESSION, RAISE_ON_FAILURE) and a zero tag make it return NULL (and log an error).
  * The memory is zeroed unless POOL_FLAG_UNINITIALIZED is given.
  *
- * Each block carries a small header before the returned pointer (16 bytes; up to
- * SYSTEM_CACHE_ALIGNMENT_SIZE + 16 with POOL_FLAG_CACHE_ALIGNED) that records its size and tag,
- * so the accounting knows what KmdFreePool releases. So: free it with KmdFreePool only (never
- * ExFreePool/ExFreePoolWithTag), and do not expect page alignment for page-sized blocks.
+ * Each block carries a header right before the returned pointer that records its size and tag,
+ * so the accounting knows what KmdFreePool releases. A block takes 16 bytes more from the pool
+ * than asked (x64 and x86); with POOL_FLAG_CACHE_ALIGNED 64 more on x64 and 72 more on x86: the
+ * header plus the slack that aligns the pointer to SYSTEM_CACHE_ALIGNMENT_SIZE (64) whatever
+ * the pool returns (16-aligned on x64, 8-aligned on x86). So: free it with KmdFreePool only
+ * (never ExFreePool/ExFreePoolWithTag), and do not expect page alignment for page-sized blocks.
  *
  * Accounting: outstanding allocations and bytes per tag, in a fixed table of KMD_POOL_MAX_TAGS
  * tags updated with interlocked operations (any IRQL a pool type allows). Allocations with
