@@ -349,7 +349,7 @@ corrupted)
     perl -e 'print chr($ARGV[0])' $(((b + 1) % 256)) | dd of="$f" bs=1 seek=200 conv=notrunc status=none
     if cmp -s "$f" "$DIST/skeleton.sys"; then fail "the copy of skeleton.sys was not changed"; fi
     # No --driver: every *.inf (a PnP package, shown as NAME.inf) and every other *.sys of dist, in
-    # name order (a package's driver has its name: examples/pnp's kmdpnp.inf installs kmdpnp.sys).
+    # name order (a package's driver has its name: examples/kmdpnp's kmdpnp.inf installs kmdpnp.sys).
     all=$(cd "$DIST" && for f in *; do
         case "$f" in
         *.inf) printf '%s ' "$f" ;;
@@ -645,12 +645,12 @@ pnp_usage)
     expect_rc 2; expect "error: $d/kmdpnp.inf names wide.cat, which is not in $d"
     ;;
 pnp)
-    # A PnP package end to end: examples/pnp's kmdpnp.inf (+ kmdpnp.cat, kmdpnp.sys) with its client
+    # A PnP package end to end: examples/kmdpnp's kmdpnp.inf (+ kmdpnp.cat, kmdpnp.sys) with its client
     # kmdpnp.exe, and the rollback when its smoke test fails. Afterwards the VM has no device with
     # its hardware ID and no copy of the INF in its INF folder (the driver store's index). The
     # published name is oemN.inf on Windows; Wine 8 keeps the INF's own name.
     if [ ! -f "$DIST/kmdpnp.inf" ]; then
-        echo "check: pnp: skipped: $DIST has no kmdpnp.inf (examples/pnp is not built in this tree)"
+        echo "check: pnp: skipped: $DIST has no kmdpnp.inf (examples/kmdpnp is not built in this tree)"
         exit 0
     fi
     # shellcheck source=/dev/null
@@ -670,7 +670,7 @@ pnp)
     p="^\[$hv\] step"
     # Wine 8 publishes an INF under its own name when %windir%\inf has none of that name; Windows
     # always as oem<N>.inf, the only name kmdctl pnp-delete takes. A placeholder kmdpnp.inf makes
-    # the fake VM publish oem<N>.inf too (as examples/pnp/pnp_test.sh does).
+    # the fake VM publish oem<N>.inf too (as examples/kmdpnp/pnp_test.sh does).
     placeholder=$vm_prefix/drive_c/windows/inf/kmdpnp.inf
     # shellcheck disable=SC2016 # $Windows NT$ is the INF's signature, not a variable
     printf '; kmdkit deploy test placeholder: Wine then publishes kmdpnp.inf as oem<N>.inf\r\n[Version]\r\nSignature = "$Windows NT$"\r\n' >"$placeholder"

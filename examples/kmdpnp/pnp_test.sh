@@ -102,7 +102,7 @@ case $step in
 setup)
     tidy
     if [ ! -e "$infdir/kmdpnp.inf" ]; then
-        printf '%s (examples/pnp/pnp_test.sh): Wine publishes an INF under its own\r\n; name when %%windir%%\\inf has none of that name; this file takes the name kmdpnp.inf, so\r\n; that Wine publishes the kmdpnp package as oem<N>.inf, as Windows always does.\r\n[Version]\r\nSignature = "$Windows NT$"\r\n' \
+        printf '%s (examples/kmdpnp/pnp_test.sh): Wine publishes an INF under its own\r\n; name when %%windir%%\\inf has none of that name; this file takes the name kmdpnp.inf, so\r\n; that Wine publishes the kmdpnp package as oem<N>.inf, as Windows always does.\r\n[Version]\r\nSignature = "$Windows NT$"\r\n' \
             "$placeholder_mark" >"$infdir/kmdpnp.inf"
         echo "placeholder $infdir/kmdpnp.inf written"
     fi
