@@ -540,10 +540,11 @@ function(_kmd_add_library fn kind name)
 endfunction()
 
 # kmdpe compact and fix run in place on the linked file, before anything signs it: .pdata folded
-# into .rdata and the DOS stub dropped when that makes the file smaller (compact; it leaves
-# unstripped images alone), INIT discardable, non-paged sections marked, the CET mark added to x64
-# images (a debug directory entry; unless NO_CET), checksum recomputed (fix). With clang only fix runs: lld has folded .pdata already and the image has a
-# debug directory (its PDB), which compact leaves alone.
+# into .rdata, the DOS stub dropped when that saves a file block (compact; it leaves unstripped
+# images alone), INIT discardable, non-paged sections marked, the CET mark added to x64 images (a
+# debug directory entry; unless NO_CET), checksum recomputed (fix). With clang only fix runs: lld
+# has folded .pdata already and the image has a debug directory (its PDB), which compact leaves
+# alone.
 function(_kmd_post_link_fixup name no_compact no_cet)
     set(fix_args)
     if(no_cet)
@@ -589,9 +590,10 @@ if(NOT TARGET kmdkit_user)
     add_subdirectory("${KMDKIT_ROOT}/user/lib" "${CMAKE_BINARY_DIR}/kmdkit/user" EXCLUDE_FROM_ALL)
     add_library(kmdkit::user ALIAS kmdkit_user)
 endif()
-# What the WDK keyword links (_kmd_wdk): kernel/wdk for drivers, user/wdk for clients.
+# What the WDK keyword links (_kmd_wdk): kernel/wdk for drivers, user/wdk for clients; built only
+# for the targets that link them.
 if(NOT TARGET kmdkit_wdk)
-    add_subdirectory("${KMDKIT_ROOT}/kernel/wdk" "${CMAKE_BINARY_DIR}/kmdkit/wdk")
-    add_subdirectory("${KMDKIT_ROOT}/user/wdk" "${CMAKE_BINARY_DIR}/kmdkit/wdk-user")
+    add_subdirectory("${KMDKIT_ROOT}/kernel/wdk" "${CMAKE_BINARY_DIR}/kmdkit/wdk" EXCLUDE_FROM_ALL)
+    add_subdirectory("${KMDKIT_ROOT}/user/wdk" "${CMAKE_BINARY_DIR}/kmdkit/wdk-user" EXCLUDE_FROM_ALL)
 endif()
 include("${KMDKIT_CMAKE_DIR}/KmdKitClangd.cmake") # editor support: .clangd for clangd (KMDKIT_CLANGD)

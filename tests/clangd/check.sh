@@ -100,8 +100,7 @@ elif [ "$(head -n 1 "$real")" != "$marker" ]; then
 elif ! cmp -s "$real" "$gen"; then
     echo "in place: not checked: $real names $(sed -n 's/^  CompilationDatabase: //p' "$real"), not this tree (the first tree configured keeps it)"
 else
-    for f in "${files[@]}"; do
-        expect_clean "$clangd" "$src" "$src/$f" "$named" "in place"
-    done
+    # One file is enough here: the sandbox above checked them all with the same .clangd.
+    expect_clean "$clangd" "$src" "$src/${files[0]}" "$named" "in place"
 fi
 echo "PASS: clangd parses ${#files[@]} sources with 0 errors through the generated .clangd, and not without it"

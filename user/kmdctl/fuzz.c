@@ -1,6 +1,9 @@
 /* kmdctl fuzz's pure parts: see fuzz.h. */
 #include "fuzz.h"
 
+#include <windows.h>
+#include <winioctl.h> /* METHOD_*, which windows.h leaves out with WIN32_LEAN_AND_MEAN */
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

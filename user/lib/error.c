@@ -5,6 +5,7 @@
 #include <windows.h>
 #undef WIN32_NO_STATUS
 #include <ntstatus.h>
+#include <winternl.h> /* NTSTATUS, which windows.h leaves out with WIN32_LEAN_AND_MEAN */
 
 #include <kmdkit/user.h>
 
