@@ -7,7 +7,7 @@
 # Depends: what every project needs to configure and build (CMake, Ninja, MinGW-w64 GCC and
 # binutils for x64 and x86, signing); Recommends: Wine, which the test harness needs unless a
 # project configures with -DKMDKIT_WINE_TESTS=OFF; Suggests: clang-19/lld-19/llvm-19
-# (KMDKIT_COMPILER=clang), the ssh client, virsh and python3 (PnP packages) that kmdkit-deploy
+# (KMDKIT_COMPILER=clang), clangd-19 (editors: the generated .clangd), the ssh client, virsh and python3 (PnP packages) that kmdkit-deploy
 # uses, mingw-w64-tools
 # (gendef, widl: not used by kmdkit itself). ci/setup installs all of them for kmdkit's own build.
 
@@ -53,7 +53,7 @@ string(JOIN ", " CPACK_DEBIAN_PACKAGE_DEPENDS
     mingw-w64-x86-64-dev mingw-w64-i686-dev
     osslsigncode openssl)
 string(JOIN ", " CPACK_DEBIAN_PACKAGE_RECOMMENDS wine64)
-string(JOIN ", " CPACK_DEBIAN_PACKAGE_SUGGESTS clang-19 lld-19 llvm-19 openssh-client libvirt-clients
+string(JOIN ", " CPACK_DEBIAN_PACKAGE_SUGGESTS clang-19 lld-19 llvm-19 clangd-19 openssh-client libvirt-clients
     python3 mingw-w64-tools)
 
 # /usr/share/doc/kmdkit: copyright and changelog.gz, which Debian requires in every package.
