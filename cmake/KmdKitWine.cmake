@@ -22,6 +22,10 @@
 #       declared before it, and <driver>.unload needs it, so any run that unloads the driver runs
 #       it first (for state the unload must find, e.g. a deliberate leak). Declare it in the same
 #       CMakeLists.txt as kmd_wine_load.
+#   kmd_wine_step(<name> [AFTER <test>] <kmd_wine_test arguments>...)
+#       A kmd_wine_test that runs after the kmd_wine_step declared before it in the same
+#       directory, or after <test> (AFTER starts a new sequence): a sequence of tests each of
+#       which changes what the next one finds (install, use, remove).
 #   kmd_wine_cases(<prefix> [DRIVER <driver>] COMMAND <target-or-program> [args...]
 #                  [EXIT_CODE <n>] [DEPENDS ...] [LABELS ...] [TIMEOUT <s>]
 #                  CASES <name> "<args>" <expect> [<name> "<args>" <expect>]...)
@@ -292,6 +296,29 @@ function(kmd_wine_test name)
     if(A_DEPENDS)
         set_tests_properties(${name} PROPERTIES DEPENDS "${A_DEPENDS}")
     endif()
+endfunction()
+
+function(kmd_wine_step name)
+    get_directory_property(previous KMDKIT_WINE_LAST_STEP)
+    set(first 1)
+    if(ARGC GREATER 2 AND ARGV1 STREQUAL "AFTER")
+        set(previous "${ARGV2}")
+        set(first 3)
+    endif()
+    # The arguments whole: a ";" inside a pattern must not split it.
+    set(args)
+    math(EXPR last "${ARGC} - 1")
+    if(last GREATER_EQUAL first)
+        foreach(i RANGE ${first} ${last})
+            string(REPLACE ";" "\\;" arg "${ARGV${i}}")
+            list(APPEND args "${arg}")
+        endforeach()
+    endif()
+    kmd_wine_test(${name} ${args})
+    if(previous AND TEST ${name})
+        set_property(TEST ${name} APPEND PROPERTY DEPENDS ${previous})
+    endif()
+    set_directory_properties(PROPERTIES KMDKIT_WINE_LAST_STEP ${name})
 endfunction()
 
 function(kmd_wine_cases prefix)
