@@ -22,6 +22,9 @@
 #       declared before it, and <driver>.unload needs it, so any run that unloads the driver runs
 #       it first (for state the unload must find, e.g. a deliberate leak). Declare it in the same
 #       CMakeLists.txt as kmd_wine_load.
+#   kmd_wine_path(<out> <path>)
+#       <out> = <path> as a Windows program under Wine sees it (Z:\\... on the drive that maps
+#       the host's /), for passing files of the build or source tree to a client or kmdctl.
 #   kmd_wine_step(<name> [AFTER <test>] <kmd_wine_test arguments>...)
 #       A kmd_wine_test that runs after the kmd_wine_step declared before it in the same
 #       directory, or after <test> (AFTER starts a new sequence): a sequence of tests each of
@@ -296,6 +299,11 @@ function(kmd_wine_test name)
     if(A_DEPENDS)
         set_tests_properties(${name} PROPERTIES DEPENDS "${A_DEPENDS}")
     endif()
+endfunction()
+
+function(kmd_wine_path out path)
+    string(REPLACE "/" "\\" p "${path}")
+    set(${out} "Z:${p}" PARENT_SCOPE)
 endfunction()
 
 function(kmd_wine_step name)

@@ -260,6 +260,10 @@ const char *kmd_format_ioctl_code(DWORD code, char *buf, size_t size);
  * Returns `buf`. */
 char *kmd_utf8(const wchar_t *s, char *buf, size_t size);
 
+/* The error return of the functions above: formats `why` (when not NULL) and returns `err`. */
+DWORD kmd_why(DWORD err, char *why, size_t why_size, const char *fmt, ...)
+    __attribute__((format(__MINGW_PRINTF_FORMAT, 4, 5)));
+
 #ifdef __cplusplus
 }
 #endif

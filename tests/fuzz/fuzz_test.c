@@ -2,23 +2,11 @@
  * (user/kmdctl/args.c) rule by rule: option values, the codes of a run, the request draws
  * (reproducible, within their bounds, every kind of size, placement and content showing up).
  * Prints each failure, then "N passed, N failed"; exits 1 when any failed. */
-#include "commands.h"
+#include "kmdctl_test.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-        }                                                                                          \
-    } while (0)
 
 static void test_values(void)
 {
@@ -230,73 +218,52 @@ static void test_describe(void)
 
 /* --- the command line ------------------------------------------------------------------------ */
 
-static DWORD parse(const wchar_t *line, struct kmdctl_args *a, char *why, size_t why_size)
-{
-    static wchar_t copy[2048];
-    static wchar_t *argv[64];
-    int argc = 0;
-    wchar_t *p = copy;
-
-    wcscpy(copy, line);
-    argv[argc++] = L"kmdctl";
-    while (*p && argc < 63) {
-        while (*p == L' ')
-            *p++ = L'\0';
-        if (!*p)
-            break;
-        argv[argc++] = p;
-        while (*p && *p != L' ')
-            p++;
-    }
-    kmdctl_args_free(a);
-    return kmdctl_parse(argc, argv, a, why, why_size);
-}
-
 static void test_command_line(void)
 {
     struct kmdctl_args a = {0};
     char why[512];
 
-    CHECK(parse(L"fuzz KmdSkeleton --code 0x81002000 --code 0x8100:0x801:0:0", &a, why,
-                sizeof why) == 0);
+    CHECK(parse_line(L"fuzz KmdSkeleton --code 0x81002000 --code 0x8100:0x801:0:0", &a, why,
+                     sizeof why) == 0);
     CHECK(strcmp(a.command->name, "fuzz") == 0 && wcscmp(a.device, L"KmdSkeleton") == 0);
     CHECK(a.fuzz.code_count == 2 && a.fuzz.codes[1] == 0x81002004);
     CHECK(a.fuzz.count == KMDCTL_FUZZ_COUNT_DEFAULT && a.fuzz.first == 1 && a.fuzz.seed == 1);
     CHECK(a.fuzz.max_size == KMDCTL_FUZZ_MAX_SIZE_DEFAULT && !a.fuzz.expect_given);
     CHECK(a.fuzz.timeout_ms == 5000 && a.fuzz.cancel_ms == 1000);
-    CHECK(parse(L"fuzz D --type 8302 --functions 800-803 --methods buffered,neither --count 7 "
-                L"--first 39 --seed 0x10 --max-size 0 --expect-errors default,5 --exclude "
-                L"83022000 --journal j.txt --json",
-                &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"fuzz D --type 8302 --functions 800-803 --methods buffered,neither --count 7 "
+                     L"--first 39 --seed 0x10 --max-size 0 --expect-errors default,5 --exclude "
+                     L"83022000 --journal j.txt --json",
+                     &a, why, sizeof why) == 0);
     CHECK(a.fuzz.type == 0x8302 && a.fuzz.function_first == 0x800 && a.fuzz.function_last == 0x803);
     CHECK(a.fuzz.methods == 9 && a.fuzz.count == 7 && a.fuzz.first == 39 && a.fuzz.seed == 16);
     CHECK(a.fuzz.max_size == 0 && a.fuzz.expect_count == 8 && a.fuzz.exclude_count == 1);
     CHECK(wcscmp(a.fuzz.journal, L"j.txt") == 0 && a.json);
     /* The cancel comes before the timeout: half of a short timeout unless given. */
-    CHECK(parse(L"fuzz D --code 1 --timeout 500", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"fuzz D --code 1 --timeout 500", &a, why, sizeof why) == 0);
     CHECK(a.fuzz.timeout_ms == 500 && a.fuzz.cancel_ms == 250);
-    CHECK(parse(L"fuzz D --code 1 --cancel-after 20", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"fuzz D --code 1 --cancel-after 20", &a, why, sizeof why) == 0);
     CHECK(a.fuzz.cancel_ms == 20 && a.fuzz.timeout_ms == 5000);
-    CHECK(parse(L"fuzz D --code 1 --cancel-after 5000", &a, why, sizeof why) ==
+    CHECK(parse_line(L"fuzz D --code 1 --cancel-after 5000", &a, why, sizeof why) ==
           ERROR_INVALID_PARAMETER);
     CHECK(strstr(why, "--cancel-after (5000 ms) must be shorter than --timeout (5000 ms)"));
-    CHECK(parse(L"fuzz D --code 1 --timeout 9", &a, why, sizeof why) == ERROR_INVALID_PARAMETER);
-    CHECK(parse(L"fuzz D --code 1 --count 0", &a, why, sizeof why) == ERROR_INVALID_PARAMETER);
+    CHECK(parse_line(L"fuzz D --code 1 --timeout 9", &a, why, sizeof why) ==
+          ERROR_INVALID_PARAMETER);
+    CHECK(parse_line(L"fuzz D --code 1 --count 0", &a, why, sizeof why) == ERROR_INVALID_PARAMETER);
     CHECK(strstr(why, "--count: 0 is below the minimum 1"));
-    CHECK(parse(L"fuzz D --code 1 --count 10000001", &a, why, sizeof why) ==
+    CHECK(parse_line(L"fuzz D --code 1 --count 10000001", &a, why, sizeof why) ==
           ERROR_INVALID_PARAMETER);
-    CHECK(parse(L"fuzz D --code 1 --first 0", &a, why, sizeof why) == ERROR_INVALID_PARAMETER);
-    CHECK(parse(L"fuzz D --code 1 --max-size 1048577", &a, why, sizeof why) ==
+    CHECK(parse_line(L"fuzz D --code 1 --first 0", &a, why, sizeof why) == ERROR_INVALID_PARAMETER);
+    CHECK(parse_line(L"fuzz D --code 1 --max-size 1048577", &a, why, sizeof why) ==
           ERROR_INVALID_PARAMETER);
-    CHECK(parse(L"fuzz D --code zz", &a, why, sizeof why) == ERROR_INVALID_DATA);
+    CHECK(parse_line(L"fuzz D --code zz", &a, why, sizeof why) == ERROR_INVALID_DATA);
     CHECK(strstr(why, "--code:") && strstr(why, "'zz'"));
-    CHECK(parse(L"fuzz D --exclude 1:2", &a, why, sizeof why) == ERROR_INVALID_DATA);
-    CHECK(parse(L"fuzz D --seed later", &a, why, sizeof why) == ERROR_INVALID_DATA);
-    CHECK(parse(L"fuzz D --code 1 --in 00", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"fuzz D --exclude 1:2", &a, why, sizeof why) == ERROR_INVALID_DATA);
+    CHECK(parse_line(L"fuzz D --seed later", &a, why, sizeof why) == ERROR_INVALID_DATA);
+    CHECK(parse_line(L"fuzz D --code 1 --in 00", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "'--in' does not apply to fuzz"));
-    CHECK(parse(L"ioctl D 1 --count 3", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"ioctl D 1 --count 3", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "'--count' does not apply to ioctl"));
-    CHECK(parse(L"fuzz", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"fuzz", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "fuzz needs DEVICE"));
     kmdctl_args_free(&a);
 }

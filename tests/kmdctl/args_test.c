@@ -2,23 +2,11 @@
  * by rule, and the table of subcommands (user/kmdctl/commands.def) row by row: the parser and
  * --help follow each row. Prints each failure, then "N passed, N failed"; exits 1 when any
  * failed. */
-#include "commands.h"
+#include "kmdctl_test.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                                 \
-        }                                                                                          \
-    } while (0)
 
 /* --- hex bytes ----------------------------------------------------------------------------------
  */
@@ -188,30 +176,6 @@ static void test_codes(void)
 
 /* --- the command line ------------------------------------------------------------------------ */
 
-/* Parses a command line given as one string split at spaces (no quoting needed here). */
-static DWORD parse(const wchar_t *line, struct kmdctl_args *a, char *why, size_t why_size)
-{
-    static wchar_t copy[4096];
-    static wchar_t *argv[64];
-    int argc = 0;
-    wchar_t *p = copy;
-
-    wcscpy(copy, line);
-    argv[argc++] = L"kmdctl";
-    while (*p && argc < 63) {
-        while (*p == L' ')
-            *p++ = L'\0';
-        if (!*p)
-            break;
-        argv[argc++] = p;
-        while (*p && *p != L' ')
-            p++;
-    }
-    argv[argc] = NULL;
-    kmdctl_args_free(a);
-    return kmdctl_parse(argc, argv, a, why, why_size);
-}
-
 static int is(const struct kmdctl_args *a, const char *name)
 {
     return a->command && strcmp(a->command->name, name) == 0;
@@ -223,164 +187,172 @@ static void test_command_line(void)
     char why[512];
 
     /* install */
-    CHECK(parse(L"install C:\\drv\\skeleton.sys", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"install C:\\drv\\skeleton.sys", &a, why, sizeof why) == 0);
     CHECK(is(&a, "install"));
     CHECK(wcscmp(a.path, L"C:\\drv\\skeleton.sys") == 0);
     CHECK(wcscmp(a.name, L"skeleton") == 0);
     CHECK(a.start_type == SERVICE_DEMAND_START && !a.json);
-    CHECK(parse(L"install drv/Skel.SYS", &a, why, sizeof why) == 0 && wcscmp(a.name, L"Skel") == 0);
-    CHECK(parse(L"--json install x.sys --name kmdctl_skel --start auto", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"install drv/Skel.SYS", &a, why, sizeof why) == 0 &&
+          wcscmp(a.name, L"Skel") == 0);
+    CHECK(parse_line(L"--json install x.sys --name kmdctl_skel --start auto", &a, why,
+                     sizeof why) == 0);
     CHECK(a.json && wcscmp(a.name, L"kmdctl_skel") == 0 && a.start_type == SERVICE_AUTO_START);
-    CHECK(parse(L"install x.sys --name=n1 --start=system --json", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"install x.sys --name=n1 --start=system --json", &a, why, sizeof why) == 0);
     CHECK(a.json && wcscmp(a.name, L"n1") == 0 && a.start_type == SERVICE_SYSTEM_START);
-    CHECK(parse(L"install --name n2 x.sys", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"install --name n2 x.sys", &a, why, sizeof why) == 0);
     CHECK(wcscmp(a.name, L"n2") == 0 && wcscmp(a.path, L"x.sys") == 0);
-    CHECK(parse(L"install skeleton.cer", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(parse_line(L"install skeleton.cer", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
     CHECK(strstr(why, "'skeleton.cer' does not end in .sys"));
-    CHECK(parse(L"install .sys", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
-    CHECK(parse(L"install dir\\.sys", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
-    CHECK(parse(L"install my+drv.sys", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse_line(L"install .sys", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(parse_line(L"install dir\\.sys", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(parse_line(L"install my+drv.sys", &a, why, sizeof why) == ERROR_INVALID_NAME);
     CHECK(strstr(why, "give --name"));
-    CHECK(parse(L"install my+drv.sys --name ok", &a, why, sizeof why) == 0);
-    CHECK(parse(L"install x.sys --name bad!", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse_line(L"install my+drv.sys --name ok", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"install x.sys --name bad!", &a, why, sizeof why) == ERROR_INVALID_NAME);
     CHECK(strstr(why, "--name") && strstr(why, "'bad!'"));
-    CHECK(parse(L"install x.sys --start boot", &a, why, sizeof why) == ERROR_INVALID_PARAMETER);
-    CHECK(parse(L"install", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"install x.sys --start boot", &a, why, sizeof why) ==
+          ERROR_INVALID_PARAMETER);
+    CHECK(parse_line(L"install", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "install needs PATH.sys"));
-    CHECK(parse(L"install a.sys b.sys", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"install a.sys b.sys", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "unexpected argument 'b.sys'"));
-    CHECK(parse(L"install x.sys --name", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"install x.sys --name", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "'--name' needs a value"));
-    CHECK(parse(L"install x.sys --in 00", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"install x.sys --in 00", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "'--in' does not apply to install"));
 
     /* start, stop, remove, status */
-    CHECK(parse(L"start kmdctl_skel", &a, why, sizeof why) == 0 && is(&a, "start"));
+    CHECK(parse_line(L"start kmdctl_skel", &a, why, sizeof why) == 0 && is(&a, "start"));
     CHECK(wcscmp(a.name, L"kmdctl_skel") == 0);
-    CHECK(parse(L"stop kmdctl_skel --json", &a, why, sizeof why) == 0 && is(&a, "stop"));
+    CHECK(parse_line(L"stop kmdctl_skel --json", &a, why, sizeof why) == 0 && is(&a, "stop"));
     CHECK(a.json);
-    CHECK(parse(L"remove x", &a, why, sizeof why) == 0 && is(&a, "remove"));
-    CHECK(parse(L"status x", &a, why, sizeof why) == 0 && is(&a, "status"));
-    CHECK(parse(L"status", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
-    CHECK(parse(L"status a;b", &a, why, sizeof why) == ERROR_INVALID_NAME);
-    CHECK(parse(L"start x --name y", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"remove x", &a, why, sizeof why) == 0 && is(&a, "remove"));
+    CHECK(parse_line(L"status x", &a, why, sizeof why) == 0 && is(&a, "status"));
+    CHECK(parse_line(L"status", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"status a;b", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse_line(L"start x --name y", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
 
     /* ioctl */
-    CHECK(parse(L"ioctl KmdSkeleton 0x81002000", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"ioctl KmdSkeleton 0x81002000", &a, why, sizeof why) == 0);
     CHECK(is(&a, "ioctl") && wcscmp(a.device, L"KmdSkeleton") == 0);
     CHECK(a.code == 0x81002000 && a.out_size == KMDCTL_OUT_SIZE_DEFAULT && a.in == NULL);
-    CHECK(parse(L"ioctl \\\\.\\KmdSkeleton 81002004 --in 6b:6d:64 --out-size 0x10", &a, why,
-                sizeof why) == 0);
+    CHECK(parse_line(L"ioctl \\\\.\\KmdSkeleton 81002004 --in 6b:6d:64 --out-size 0x10", &a, why,
+                     sizeof why) == 0);
     CHECK(wcscmp(a.device, L"\\\\.\\KmdSkeleton") == 0 && a.code == 0x81002004);
     CHECK(a.in_size == 3 && memcmp(a.in, "kmd", 3) == 0 && a.out_size == 16);
-    CHECK(parse(L"ioctl D 0x8100:0x800:buffered:any --out-size 1048576", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"ioctl D 0x8100:0x800:buffered:any --out-size 1048576", &a, why,
+                     sizeof why) == 0);
     CHECK(a.code == 0x81002000 && a.out_size == 1048576);
-    CHECK(parse(L"ioctl D 1 --out-size 1048577", &a, why, sizeof why) == ERROR_INVALID_PARAMETER);
+    CHECK(parse_line(L"ioctl D 1 --out-size 1048577", &a, why, sizeof why) ==
+          ERROR_INVALID_PARAMETER);
     CHECK(strstr(why, "--out-size") && strstr(why, "1048577") && strstr(why, "1048576"));
-    CHECK(parse(L"ioctl D 1 --out-size 12k", &a, why, sizeof why) == ERROR_INVALID_DATA);
-    CHECK(parse(L"ioctl D 1 --in 6b6", &a, why, sizeof why) == ERROR_INVALID_DATA);
+    CHECK(parse_line(L"ioctl D 1 --out-size 12k", &a, why, sizeof why) == ERROR_INVALID_DATA);
+    CHECK(parse_line(L"ioctl D 1 --in 6b6", &a, why, sizeof why) == ERROR_INVALID_DATA);
     CHECK(strstr(why, "--in") && strstr(why, "odd"));
-    CHECK(parse(L"ioctl D 1 --in 6b:zz", &a, why, sizeof why) == ERROR_INVALID_DATA);
+    CHECK(parse_line(L"ioctl D 1 --in 6b:zz", &a, why, sizeof why) == ERROR_INVALID_DATA);
     CHECK(strstr(why, "position 4"));
-    CHECK(parse(L"ioctl D 1 --in 00 --in-file f.bin", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"ioctl D 1 --in 00 --in-file f.bin", &a, why, sizeof why) ==
+          ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "exclude"));
-    CHECK(parse(L"ioctl D 1 --in-file f.bin --out-file o.bin", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"ioctl D 1 --in-file f.bin --out-file o.bin", &a, why, sizeof why) == 0);
     CHECK(wcscmp(a.in_file, L"f.bin") == 0 && wcscmp(a.out_file, L"o.bin") == 0);
-    CHECK(parse(L"ioctl D 0xZZ", &a, why, sizeof why) == ERROR_INVALID_DATA);
+    CHECK(parse_line(L"ioctl D 0xZZ", &a, why, sizeof why) == ERROR_INVALID_DATA);
     CHECK(strstr(why, "'0xZZ'"));
-    CHECK(parse(L"ioctl D", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"ioctl D", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "ioctl needs DEVICE CODE"));
-    CHECK(parse(L"ioctl a/b 1", &a, why, sizeof why) == ERROR_INVALID_NAME);
-    CHECK(parse(L"ioctl D 1 --ioctl 2", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
-    CHECK(parse(L"ioctl D 1", &a, why, sizeof why) == 0 && wcscmp(a.device, L"D") == 0);
+    CHECK(parse_line(L"ioctl a/b 1", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse_line(L"ioctl D 1 --ioctl 2", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"ioctl D 1", &a, why, sizeof why) == 0 && wcscmp(a.device, L"D") == 0);
 
     /* run */
-    CHECK(parse(L"run Z:\\dist\\skeleton.sys --ioctl 0x81002000 --ioctl 0x8100:0x801:0:0", &a, why,
-                sizeof why) == 0);
+    CHECK(parse_line(L"run Z:\\dist\\skeleton.sys --ioctl 0x81002000 --ioctl 0x8100:0x801:0:0", &a,
+                     why, sizeof why) == 0);
     CHECK(is(&a, "run") && wcscmp(a.name, L"skeleton") == 0);
     CHECK(wcscmp(a.device, L"skeleton") == 0 && a.ioctl_count == 2);
     CHECK(a.ioctls[0] == 0x81002000 && a.ioctls[1] == 0x81002004);
-    CHECK(parse(L"run s.sys --name kmdctl_run --device KmdSkeleton --out-size 12", &a, why,
-                sizeof why) == 0);
+    CHECK(parse_line(L"run s.sys --name kmdctl_run --device KmdSkeleton --out-size 12", &a, why,
+                     sizeof why) == 0);
     CHECK(wcscmp(a.device, L"KmdSkeleton") == 0 && a.out_size == 12 && a.ioctl_count == 0);
-    CHECK(parse(L"run s.sys --ioctl nope", &a, why, sizeof why) == ERROR_INVALID_DATA);
+    CHECK(parse_line(L"run s.sys --ioctl nope", &a, why, sizeof why) == ERROR_INVALID_DATA);
     CHECK(strstr(why, "--ioctl") && strstr(why, "'nope'"));
-    CHECK(parse(L"run s.sys --start auto", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
-    CHECK(parse(L"run s.txt", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(parse_line(L"run s.sys --start auto", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"run s.txt", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
 
     /* the rest */
-    CHECK(parse(L"cert-install signing.cer", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"cert-install signing.cer", &a, why, sizeof why) == 0);
     CHECK(is(&a, "cert-install") && wcscmp(a.path, L"signing.cer") == 0);
-    CHECK(parse(L"testsigning", &a, why, sizeof why) == 0 && is(&a, "testsigning"));
-    CHECK(parse(L"testsigning --json", &a, why, sizeof why) == 0 && a.json);
-    CHECK(parse(L"testsigning on", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"testsigning", &a, why, sizeof why) == 0 && is(&a, "testsigning"));
+    CHECK(parse_line(L"testsigning --json", &a, why, sizeof why) == 0 && a.json);
+    CHECK(parse_line(L"testsigning on", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "testsigning takes no arguments"));
-    CHECK(parse(L"checksums dist\\SHA256SUMS", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"checksums dist\\SHA256SUMS", &a, why, sizeof why) == 0);
     CHECK(is(&a, "checksums") && wcscmp(a.path, L"dist\\SHA256SUMS") == 0);
 
     /* PnP */
-    CHECK(parse(L"pnp-add Z:\\dist\\kmdpnp.inf", &a, why, sizeof why) == 0 && is(&a, "pnp-add"));
+    CHECK(parse_line(L"pnp-add Z:\\dist\\kmdpnp.inf", &a, why, sizeof why) == 0 &&
+          is(&a, "pnp-add"));
     CHECK(wcscmp(a.path, L"Z:\\dist\\kmdpnp.inf") == 0 && !a.install);
-    CHECK(parse(L"pnp-add k.INF --install", &a, why, sizeof why) == 0 && a.install);
-    CHECK(parse(L"pnp-add kmdpnp.sys", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(parse_line(L"pnp-add k.INF --install", &a, why, sizeof why) == 0 && a.install);
+    CHECK(parse_line(L"pnp-add kmdpnp.sys", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
     CHECK(strstr(why, "INF path 'kmdpnp.sys' does not end in .inf"));
-    CHECK(parse(L"pnp-add dir\\.inf", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
-    CHECK(parse(L"pnp-add", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"pnp-add dir\\.inf", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(parse_line(L"pnp-add", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "pnp-add needs PATH.inf"));
-    CHECK(parse(L"pnp-create --inf k.inf", &a, why, sizeof why) == 0 && is(&a, "pnp-create"));
+    CHECK(parse_line(L"pnp-create --inf k.inf", &a, why, sizeof why) == 0 && is(&a, "pnp-create"));
     CHECK(a.hwid == NULL && wcscmp(a.inf, L"k.inf") == 0);
-    CHECK(parse(L"pnp-create Root\\KmdPnpSample", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"pnp-create Root\\KmdPnpSample", &a, why, sizeof why) == 0);
     CHECK(wcscmp(a.hwid, L"Root\\KmdPnpSample") == 0 && a.inf == NULL);
-    CHECK(parse(L"pnp-create", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"pnp-create", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "pnp-create needs HWID or --inf PATH.inf"));
-    CHECK(parse(L"pnp-create --inf k.sys", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(parse_line(L"pnp-create --inf k.sys", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
     CHECK(strstr(why, "--inf: 'k.sys' does not end in .inf"));
-    CHECK(parse(L"pnp-create a b", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"pnp-create a b", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "unexpected argument 'b'"));
-    CHECK(parse(L"pnp-create Root\\A\tB", &a, why, sizeof why) == ERROR_INVALID_NAME);
-    CHECK(parse(L"pnp-create Root\\A,B", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse_line(L"pnp-create Root\\A\tB", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse_line(L"pnp-create Root\\A,B", &a, why, sizeof why) == ERROR_INVALID_NAME);
     CHECK(strstr(why, "hardware id 'Root\\A,B' has a space, comma or non-ASCII character at "
                       "position 7"));
-    CHECK(parse(L"pnp-remove ROOT\\SYSTEM\\0000", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"pnp-remove ROOT\\SYSTEM\\0000", &a, why, sizeof why) == 0);
     CHECK(is(&a, "pnp-remove") && wcscmp(a.hwid, L"ROOT\\SYSTEM\\0000") == 0);
-    CHECK(parse(L"pnp-remove", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"pnp-remove", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "pnp-remove needs HWID|INSTANCE-ID"));
-    CHECK(parse(L"pnp-devices", &a, why, sizeof why) == 0 && a.hwid == NULL);
-    CHECK(parse(L"pnp-devices Root\\KmdPnpSample --json", &a, why, sizeof why) == 0 && a.json);
-    CHECK(parse(L"pnp-devices --inf k.inf", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
-    CHECK(parse(L"pnp-list", &a, why, sizeof why) == 0 && is(&a, "pnp-list"));
-    CHECK(parse(L"pnp-delete oem12.inf", &a, why, sizeof why) == 0 && !a.force);
-    CHECK(parse(L"pnp-delete OEM0.INF --force", &a, why, sizeof why) == 0 && a.force);
-    CHECK(parse(L"pnp-delete kmdpnp.inf", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse_line(L"pnp-devices", &a, why, sizeof why) == 0 && a.hwid == NULL);
+    CHECK(parse_line(L"pnp-devices Root\\KmdPnpSample --json", &a, why, sizeof why) == 0 && a.json);
+    CHECK(parse_line(L"pnp-devices --inf k.inf", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"pnp-list", &a, why, sizeof why) == 0 && is(&a, "pnp-list"));
+    CHECK(parse_line(L"pnp-delete oem12.inf", &a, why, sizeof why) == 0 && !a.force);
+    CHECK(parse_line(L"pnp-delete OEM0.INF --force", &a, why, sizeof why) == 0 && a.force);
+    CHECK(parse_line(L"pnp-delete kmdpnp.inf", &a, why, sizeof why) == ERROR_INVALID_NAME);
     CHECK(strstr(why, "'kmdpnp.inf' is not the published name of a driver package (oem<N>.inf"));
-    CHECK(parse(L"pnp-delete oem.inf", &a, why, sizeof why) == ERROR_INVALID_NAME);
-    CHECK(parse(L"pnp-delete oem1x.inf", &a, why, sizeof why) == ERROR_INVALID_NAME);
-    CHECK(parse(L"pnp-delete C:\\Windows\\inf\\oem1.inf", &a, why, sizeof why) ==
+    CHECK(parse_line(L"pnp-delete oem.inf", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse_line(L"pnp-delete oem1x.inf", &a, why, sizeof why) == ERROR_INVALID_NAME);
+    CHECK(parse_line(L"pnp-delete C:\\Windows\\inf\\oem1.inf", &a, why, sizeof why) ==
           ERROR_INVALID_NAME);
 
     /* help, unknown words, --json anywhere, -- */
-    CHECK(parse(L"--help", &a, why, sizeof why) == 0 && is(&a, "help"));
-    CHECK(parse(L"help", &a, why, sizeof why) == 0 && is(&a, "help"));
-    CHECK(parse(L"install -h", &a, why, sizeof why) == 0 && is(&a, "help"));
-    CHECK(parse(L"frobnicate --help", &a, why, sizeof why) == 0 && is(&a, "help"));
-    CHECK(parse(L"help --frobnicate extra", &a, why, sizeof why) == 0 && is(&a, "help"));
+    CHECK(parse_line(L"--help", &a, why, sizeof why) == 0 && is(&a, "help"));
+    CHECK(parse_line(L"help", &a, why, sizeof why) == 0 && is(&a, "help"));
+    CHECK(parse_line(L"install -h", &a, why, sizeof why) == 0 && is(&a, "help"));
+    CHECK(parse_line(L"frobnicate --help", &a, why, sizeof why) == 0 && is(&a, "help"));
+    CHECK(parse_line(L"help --frobnicate extra", &a, why, sizeof why) == 0 && is(&a, "help"));
     CHECK(why[0] == '\0');
-    CHECK(parse(L"--json help --name=x", &a, why, sizeof why) == 0 && is(&a, "help") && a.json);
-    CHECK(parse(L"status help", &a, why, sizeof why) == 0 && wcscmp(a.name, L"help") == 0);
-    CHECK(parse(L"", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"--json help --name=x", &a, why, sizeof why) == 0 && is(&a, "help") &&
+          a.json);
+    CHECK(parse_line(L"status help", &a, why, sizeof why) == 0 && wcscmp(a.name, L"help") == 0);
+    CHECK(parse_line(L"", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "no subcommand"));
-    CHECK(parse(L"frobnicate", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"frobnicate", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "unknown subcommand 'frobnicate'") && a.command == NULL);
-    CHECK(parse(L"status x --frob", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"status x --frob", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "unknown option '--frob'"));
-    CHECK(parse(L"status x --json=1", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
+    CHECK(parse_line(L"status x --json=1", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS);
     CHECK(strstr(why, "takes no value"));
-    CHECK(parse(L"frobnicate --json", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS && a.json);
-    CHECK(parse(L"--json status x", &a, why, sizeof why) == 0 && a.json);
+    CHECK(parse_line(L"frobnicate --json", &a, why, sizeof why) == ERROR_BAD_ARGUMENTS && a.json);
+    CHECK(parse_line(L"--json status x", &a, why, sizeof why) == 0 && a.json);
     CHECK(is(&a, "status"));
-    CHECK(parse(L"install -- -odd.sys", &a, why, sizeof why) == 0);
+    CHECK(parse_line(L"install -- -odd.sys", &a, why, sizeof why) == 0);
     CHECK(wcscmp(a.path, L"-odd.sys") == 0 && wcscmp(a.name, L"-odd") == 0);
-    CHECK(parse(L"install - ", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
+    CHECK(parse_line(L"install - ", &a, why, sizeof why) == ERROR_BAD_PATHNAME);
 
     kmdctl_args_free(&a);
 }
@@ -435,7 +407,7 @@ static DWORD parse_ascii(const char *line, struct kmdctl_args *a, char *why, siz
     for (i = 0; line[i] && i < 511; i++)
         w[i] = (wchar_t)(unsigned char)line[i];
     w[i] = L'\0';
-    return parse(w, a, why, why_size);
+    return parse_line(w, a, why, why_size);
 }
 
 /* Whether `usage` shows the option `word` (followed by a space, ']' or its end). */

@@ -3,7 +3,6 @@
  * subcommand takes comes from its row (commands.def); nothing here names a subcommand. */
 #include "args.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,20 +41,6 @@ const size_t kmdctl_option_count = sizeof kmdctl_options / sizeof *kmdctl_option
 
 /* Options every subcommand takes. */
 #define GLOBAL_OPTIONS (KMDCTL_OPT_JSON | KMDCTL_OPT_HELP)
-
-static DWORD usage(DWORD err, char *why, size_t why_size, const char *fmt, ...)
-    __attribute__((format(__MINGW_PRINTF_FORMAT, 4, 5)));
-
-static DWORD usage(DWORD err, char *why, size_t why_size, const char *fmt, ...)
-{
-    if (why && why_size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_size, fmt, ap);
-        va_end(ap);
-    }
-    return err;
-}
 
 static const char *u8(const wchar_t *s, char *buf, size_t size)
 {
@@ -156,16 +141,17 @@ static DWORD name_from_path(const wchar_t *path, wchar_t *name, char *why, size_
             base = p + 1;
     n = wcslen(base) - 4;
     if (n > KMD_SERVICE_NAME_MAX)
-        return usage(ERROR_INVALID_NAME, why, why_size,
-                     "the file name of '%s' is too long for a service name (limit %d); give --name",
-                     u8(path, v, sizeof v), KMD_SERVICE_NAME_MAX);
+        return kmd_why(
+            ERROR_INVALID_NAME, why, why_size,
+            "the file name of '%s' is too long for a service name (limit %d); give --name",
+            u8(path, v, sizeof v), KMD_SERVICE_NAME_MAX);
     wmemcpy(name, base, n);
     name[n] = L'\0';
     if (kmd_check_service_name(name, NULL, 0))
-        return usage(ERROR_INVALID_NAME, why, why_size,
-                     "the file name of '%s' is not a valid service name (letters, digits, '_', "
-                     "'-', '.'); give --name",
-                     u8(path, v, sizeof v));
+        return kmd_why(ERROR_INVALID_NAME, why, why_size,
+                       "the file name of '%s' is not a valid service name (letters, digits, '_', "
+                       "'-', '.'); give --name",
+                       u8(path, v, sizeof v));
     return ERROR_SUCCESS;
 }
 
@@ -196,16 +182,16 @@ static DWORD check_device_id(const char *what, const wchar_t *s, char *why, size
     size_t n = wcslen(s);
 
     if (n == 0)
-        return usage(ERROR_INVALID_NAME, why, why_size, "the %s is empty", what);
+        return kmd_why(ERROR_INVALID_NAME, why, why_size, "the %s is empty", what);
     if (n > KMDCTL_DEVICE_ID_MAX)
-        return usage(ERROR_INVALID_NAME, why, why_size,
-                     "%s '%.40s...' is %zu characters long; the limit is %d", what,
-                     u8(s, v, sizeof v), n, KMDCTL_DEVICE_ID_MAX);
+        return kmd_why(ERROR_INVALID_NAME, why, why_size,
+                       "%s '%.40s...' is %zu characters long; the limit is %d", what,
+                       u8(s, v, sizeof v), n, KMDCTL_DEVICE_ID_MAX);
     for (size_t i = 0; i < n; i++)
         if (s[i] <= L' ' || s[i] > L'~' || s[i] == L',')
-            return usage(ERROR_INVALID_NAME, why, why_size,
-                         "%s '%s' has a space, comma or non-ASCII character at position %zu", what,
-                         u8(s, v, sizeof v), i + 1);
+            return kmd_why(ERROR_INVALID_NAME, why, why_size,
+                           "%s '%s' has a space, comma or non-ASCII character at position %zu",
+                           what, u8(s, v, sizeof v), i + 1);
     return ERROR_SUCCESS;
 }
 
@@ -226,8 +212,8 @@ static DWORD take_operand(enum kmdctl_operand kind, const wchar_t *s, struct kmd
     case KMDCTL_DRIVER_PATH:
         a->path = s;
         if (!ends_with_sys(s))
-            return usage(ERROR_BAD_PATHNAME, why, why_size, "driver path '%s' does not end in .sys",
-                         u8(s, v, sizeof v));
+            return kmd_why(ERROR_BAD_PATHNAME, why, why_size,
+                           "driver path '%s' does not end in .sys", u8(s, v, sizeof v));
         break;
     case KMDCTL_SERVICE:
         err = kmd_check_service_name(s, why, why_size);
@@ -237,12 +223,12 @@ static DWORD take_operand(enum kmdctl_operand kind, const wchar_t *s, struct kmd
         break;
     case KMDCTL_DEVICE:
         if (s[0] == L'\0')
-            return usage(ERROR_INVALID_NAME, why, why_size, "the device name is empty");
+            return kmd_why(ERROR_INVALID_NAME, why, why_size, "the device name is empty");
         if (bad_device(s))
-            return usage(ERROR_INVALID_NAME, why, why_size,
-                         "device '%s' is neither a bare name (KmdSkeleton) nor a path starting "
-                         "with \\ (\\\\.\\KmdSkeleton)",
-                         u8(s, v, sizeof v));
+            return kmd_why(ERROR_INVALID_NAME, why, why_size,
+                           "device '%s' is neither a bare name (KmdSkeleton) nor a path starting "
+                           "with \\ (\\\\.\\KmdSkeleton)",
+                           u8(s, v, sizeof v));
         a->device = s;
         break;
     case KMDCTL_IOCTL_CODE:
@@ -254,16 +240,16 @@ static DWORD take_operand(enum kmdctl_operand kind, const wchar_t *s, struct kmd
     case KMDCTL_INF_PATH:
         a->path = s;
         if (!ends_with_inf(s))
-            return usage(ERROR_BAD_PATHNAME, why, why_size, "INF path '%s' does not end in .inf",
-                         u8(s, v, sizeof v));
+            return kmd_why(ERROR_BAD_PATHNAME, why, why_size, "INF path '%s' does not end in .inf",
+                           u8(s, v, sizeof v));
         break;
     case KMDCTL_OEM_INF:
         a->path = s;
         if (!is_oem_inf(s))
-            return usage(ERROR_INVALID_NAME, why, why_size,
-                         "'%s' is not the published name of a driver package (oem<N>.inf, as "
-                         "pnp-add and pnp-list print it)",
-                         u8(s, v, sizeof v));
+            return kmd_why(ERROR_INVALID_NAME, why, why_size,
+                           "'%s' is not the published name of a driver package (oem<N>.inf, as "
+                           "pnp-add and pnp-list print it)",
+                           u8(s, v, sizeof v));
         break;
     case KMDCTL_DEVICE_ID:
     case KMDCTL_HWID_OPTIONAL:
@@ -285,11 +271,11 @@ static DWORD take_code(const wchar_t *opt, const wchar_t *val, DWORD *list, size
     DWORD err;
 
     if (*count == KMDCTL_FUZZ_MAX_GIVEN)
-        return usage(ERROR_BAD_ARGUMENTS, why, why_size, "more than %d %s options",
-                     KMDCTL_FUZZ_MAX_GIVEN, u8(opt, v, sizeof v));
+        return kmd_why(ERROR_BAD_ARGUMENTS, why, why_size, "more than %d %s options",
+                       KMDCTL_FUZZ_MAX_GIVEN, u8(opt, v, sizeof v));
     err = kmd_parse_ioctl_code(val, &list[*count], sub, sizeof sub);
     if (err)
-        return usage(err, why, why_size, "%s: %s", u8(opt, v, sizeof v), sub);
+        return kmd_why(err, why, why_size, "%s: %s", u8(opt, v, sizeof v), sub);
     (*count)++;
     return ERROR_SUCCESS;
 }
@@ -302,10 +288,10 @@ static DWORD take_number(const char *opt, const wchar_t *val, DWORD min, DWORD m
     DWORD err = kmd_parse_number(val, max, out, sub, sizeof sub);
 
     if (err)
-        return usage(err, why, why_size, "%s: %s", opt, sub);
+        return kmd_why(err, why, why_size, "%s: %s", opt, sub);
     if (*out < min)
-        return usage(ERROR_INVALID_PARAMETER, why, why_size, "%s: %lu is below the minimum %lu",
-                     opt, (unsigned long)*out, (unsigned long)min);
+        return kmd_why(ERROR_INVALID_PARAMETER, why, why_size, "%s: %lu is below the minimum %lu",
+                       opt, (unsigned long)*out, (unsigned long)min);
     return ERROR_SUCCESS;
 }
 
@@ -364,22 +350,22 @@ static DWORD take_option(unsigned flag, const wchar_t *val, struct kmdctl_args *
     case KMDCTL_OPT_NAME:
         err = kmd_check_service_name(val, sub, sizeof sub);
         if (err)
-            return usage(err, why, why_size, "--name: %s", sub);
+            return kmd_why(err, why, why_size, "--name: %s", sub);
         wcscpy(a->name, val);
         break;
     case KMDCTL_OPT_START:
         err = kmd_parse_start_type(val, &a->start_type, sub, sizeof sub);
         if (err)
-            return usage(err, why, why_size, "--start: %s", sub);
+            return kmd_why(err, why, why_size, "--start: %s", sub);
         break;
     case KMDCTL_OPT_IN:
         free(a->in);
         a->in = malloc(wcslen(val) / 2 + 1);
         if (!a->in)
-            return usage(ERROR_NOT_ENOUGH_MEMORY, why, why_size, "out of memory");
+            return kmd_why(ERROR_NOT_ENOUGH_MEMORY, why, why_size, "out of memory");
         err = kmd_parse_hex_bytes(val, a->in, KMDCTL_BUFFER_CAP, &a->in_size, sub, sizeof sub);
         if (err)
-            return usage(err, why, why_size, "--in: %s", sub);
+            return kmd_why(err, why, why_size, "--in: %s", sub);
         break;
     case KMDCTL_OPT_IN_FILE:
         a->in_file = val;
@@ -387,19 +373,19 @@ static DWORD take_option(unsigned flag, const wchar_t *val, struct kmdctl_args *
     case KMDCTL_OPT_OUT_SIZE:
         err = kmd_parse_number(val, KMDCTL_BUFFER_CAP, &a->out_size, sub, sizeof sub);
         if (err)
-            return usage(err, why, why_size, "--out-size: %s (the cap is %d bytes, 1 MiB)", sub,
-                         KMDCTL_BUFFER_CAP);
+            return kmd_why(err, why, why_size, "--out-size: %s (the cap is %d bytes, 1 MiB)", sub,
+                           KMDCTL_BUFFER_CAP);
         break;
     case KMDCTL_OPT_OUT_FILE:
         a->out_file = val;
         break;
     case KMDCTL_OPT_IOCTL:
         if (a->ioctl_count == KMDCTL_MAX_IOCTLS)
-            return usage(ERROR_BAD_ARGUMENTS, why, why_size, "more than %d --ioctl options",
-                         KMDCTL_MAX_IOCTLS);
+            return kmd_why(ERROR_BAD_ARGUMENTS, why, why_size, "more than %d --ioctl options",
+                           KMDCTL_MAX_IOCTLS);
         err = kmd_parse_ioctl_code(val, &a->ioctls[a->ioctl_count], sub, sizeof sub);
         if (err)
-            return usage(err, why, why_size, "--ioctl: %s", sub);
+            return kmd_why(err, why, why_size, "--ioctl: %s", sub);
         a->ioctl_count++;
         break;
     case KMDCTL_OPT_INSTALL:
@@ -410,15 +396,15 @@ static DWORD take_option(unsigned flag, const wchar_t *val, struct kmdctl_args *
         break;
     case KMDCTL_OPT_INF:
         if (!ends_with_inf(val))
-            return usage(ERROR_BAD_PATHNAME, why, why_size, "--inf: '%s' does not end in .inf",
-                         u8(val, v, sizeof v));
+            return kmd_why(ERROR_BAD_PATHNAME, why, why_size, "--inf: '%s' does not end in .inf",
+                           u8(val, v, sizeof v));
         a->inf = val;
         break;
     case KMDCTL_OPT_DEVICE:
         if (bad_device(val))
-            return usage(ERROR_INVALID_NAME, why, why_size,
-                         "--device '%s' is neither a bare name nor a path starting with \\",
-                         u8(val, v, sizeof v));
+            return kmd_why(ERROR_INVALID_NAME, why, why_size,
+                           "--device '%s' is neither a bare name nor a path starting with \\",
+                           u8(val, v, sizeof v));
         a->device = val;
         break;
     default:
@@ -449,7 +435,7 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
     if (!given || !operands) {
         free(given);
         free(operands);
-        return usage(ERROR_NOT_ENOUGH_MEMORY, why, why_size, "out of memory");
+        return kmd_why(ERROR_NOT_ENOUGH_MEMORY, why, why_size, "out of memory");
     }
 
     /* Pass 1: split options (with their values) from operands; find --json and --help. */
@@ -475,8 +461,8 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
                 o = (int)k;
         if (o < 0) {
             if (!err)
-                err = usage(ERROR_BAD_ARGUMENTS, why, why_size,
-                            "unknown option '%s' (see kmdctl --help)", u8(arg, v, sizeof v));
+                err = kmd_why(ERROR_BAD_ARGUMENTS, why, why_size,
+                              "unknown option '%s' (see kmdctl --help)", u8(arg, v, sizeof v));
             continue;
         }
         given[ngiven].option = o;
@@ -487,14 +473,14 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
                 given[ngiven].value = argv[++i];
             } else {
                 if (!err)
-                    err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "option '%s' needs a value",
-                                u8(arg, v, sizeof v));
+                    err = kmd_why(ERROR_BAD_ARGUMENTS, why, why_size, "option '%s' needs a value",
+                                  u8(arg, v, sizeof v));
                 continue;
             }
         } else if (eq) {
             if (!err)
-                err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "option '%.*s' takes no value",
-                            (int)len, u8(arg, v, sizeof v));
+                err = kmd_why(ERROR_BAD_ARGUMENTS, why, why_size, "option '%.*s' takes no value",
+                              (int)len, u8(arg, v, sizeof v));
             continue;
         }
         if (kmdctl_options[o].flag == KMDCTL_OPT_JSON)
@@ -508,9 +494,9 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
     if (noperands > 0) {
         a->command = find_command_w(operands[0]);
         if (!a->command && !help && !err)
-            err =
-                usage(ERROR_BAD_ARGUMENTS, why, why_size,
-                      "unknown subcommand '%s' (see kmdctl --help)", u8(operands[0], v, sizeof v));
+            err = kmd_why(ERROR_BAD_ARGUMENTS, why, why_size,
+                          "unknown subcommand '%s' (see kmdctl --help)",
+                          u8(operands[0], v, sizeof v));
     }
     /* --help anywhere, or the subcommand help, wins over everything else, even over mistakes
      * elsewhere on the line. */
@@ -524,7 +510,8 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
     if (err)
         goto done;
     if (noperands == 0) {
-        err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "no subcommand given (see kmdctl --help)");
+        err =
+            kmd_why(ERROR_BAD_ARGUMENTS, why, why_size, "no subcommand given (see kmdctl --help)");
         goto done;
     }
     c = a->command;
@@ -532,14 +519,14 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
     /* Operands, by the kinds the row lists. */
     want = operand_count(c);
     if (want >= 0 && (int)noperands - 1 < required_count(c)) {
-        err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "%s needs %s (see kmdctl --help)", c->name,
-                    operand_words(c, words, sizeof words));
+        err = kmd_why(ERROR_BAD_ARGUMENTS, why, why_size, "%s needs %s (see kmdctl --help)",
+                      c->name, operand_words(c, words, sizeof words));
         goto done;
     }
     if (want >= 0 && (int)noperands - 1 > want) {
-        err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "unexpected argument '%s': %s takes %s%s",
-                    u8(operands[want + 1], v, sizeof v), c->name, want ? "only " : "no arguments",
-                    want ? operand_words(c, words, sizeof words) : "");
+        err = kmd_why(ERROR_BAD_ARGUMENTS, why, why_size, "unexpected argument '%s': %s takes %s%s",
+                      u8(operands[want + 1], v, sizeof v), c->name, want ? "only " : "no arguments",
+                      want ? operand_words(c, words, sizeof words) : "");
         goto done;
     }
     for (int i = 0; i < want && i + 1 < (int)noperands; i++) {
@@ -553,9 +540,9 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
         const struct kmdctl_option_word *o = &kmdctl_options[given[g].option];
 
         if (!(o->flag & (c->options | GLOBAL_OPTIONS))) {
-            err = usage(ERROR_BAD_ARGUMENTS, why, why_size,
-                        "option '%s' does not apply to %s (see kmdctl --help)",
-                        u8(o->word, v, sizeof v), c->name);
+            err = kmd_why(ERROR_BAD_ARGUMENTS, why, why_size,
+                          "option '%s' does not apply to %s (see kmdctl --help)",
+                          u8(o->word, v, sizeof v), c->name);
             goto done;
         }
         err = take_option(o->flag, given[g].value, a, why, why_size);
@@ -567,12 +554,12 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
     /* A hardware id that may be left out needs the INF to take it from. */
     if (has_operand(c, KMDCTL_HWID_OPTIONAL) && (c->options & KMDCTL_OPT_INF) && !a->hwid &&
         !a->inf) {
-        err = usage(ERROR_BAD_ARGUMENTS, why, why_size,
-                    "%s needs HWID or --inf PATH.inf (see kmdctl --help)", c->name);
+        err = kmd_why(ERROR_BAD_ARGUMENTS, why, why_size,
+                      "%s needs HWID or --inf PATH.inf (see kmdctl --help)", c->name);
         goto done;
     }
     if (a->in && a->in_file) {
-        err = usage(ERROR_BAD_ARGUMENTS, why, why_size, "--in and --in-file exclude each other");
+        err = kmd_why(ERROR_BAD_ARGUMENTS, why, why_size, "--in and --in-file exclude each other");
         goto done;
     }
     if (has_operand(c, KMDCTL_DRIVER_PATH) && a->name[0] == L'\0') {
@@ -587,9 +574,9 @@ DWORD kmdctl_parse(int argc, wchar_t **argv, struct kmdctl_args *a, char *why, s
         a->fuzz.cancel_ms > a->fuzz.timeout_ms / 2)
         a->fuzz.cancel_ms = a->fuzz.timeout_ms / 2 ? a->fuzz.timeout_ms / 2 : 1;
     if ((c->options & KMDCTL_OPT_CANCEL_AFTER) && a->fuzz.cancel_ms >= a->fuzz.timeout_ms) {
-        err = usage(ERROR_INVALID_PARAMETER, why, why_size,
-                    "--cancel-after (%lu ms) must be shorter than --timeout (%lu ms)",
-                    (unsigned long)a->fuzz.cancel_ms, (unsigned long)a->fuzz.timeout_ms);
+        err = kmd_why(ERROR_INVALID_PARAMETER, why, why_size,
+                      "--cancel-after (%lu ms) must be shorter than --timeout (%lu ms)",
+                      (unsigned long)a->fuzz.cancel_ms, (unsigned long)a->fuzz.timeout_ms);
         goto done;
     }
 

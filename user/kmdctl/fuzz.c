@@ -4,24 +4,9 @@
 #include <windows.h>
 #include <winioctl.h> /* METHOD_*, which windows.h leaves out with WIN32_LEAN_AND_MEAN */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
-
-static DWORD fail(DWORD err, char *why, size_t why_size, const char *fmt, ...)
-    __attribute__((format(__MINGW_PRINTF_FORMAT, 4, 5)));
-
-static DWORD fail(DWORD err, char *why, size_t why_size, const char *fmt, ...)
-{
-    if (why && why_size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, why_size, fmt, ap);
-        va_end(ap);
-    }
-    return err;
-}
 
 /* The offending value for a message: UTF-8, at most 80 bytes. */
 static const char *shown(const wchar_t *s, char *buf, size_t size)
@@ -78,9 +63,9 @@ DWORD kmdctl_fuzz_parse_type(const wchar_t *s, DWORD *type, char *why, size_t wh
     char v[96];
 
     if (!parse_hex(s, NULL, 0xFFFF, type))
-        return fail(ERROR_INVALID_DATA, why, why_size,
-                    "--type '%s' is not a device type: hex, 0x optional, 0 to FFFF",
-                    shown(s, v, sizeof v));
+        return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                       "--type '%s' is not a device type: hex, 0x optional, 0 to FFFF",
+                       shown(s, v, sizeof v));
     return ERROR_SUCCESS;
 }
 
@@ -91,14 +76,14 @@ DWORD kmdctl_fuzz_parse_functions(const wchar_t *s, DWORD *first, DWORD *last, c
     char v[96];
 
     if (!parse_hex(s, dash, 0xFFF, first) || !parse_hex(dash ? dash + 1 : s, NULL, 0xFFF, last))
-        return fail(ERROR_INVALID_DATA, why, why_size,
-                    "--functions '%s' is not A-B or A: function codes in hex, 0x optional, 0 to "
-                    "FFF (800-80F)",
-                    shown(s, v, sizeof v));
+        return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                       "--functions '%s' is not A-B or A: function codes in hex, 0x optional, 0 to "
+                       "FFF (800-80F)",
+                       shown(s, v, sizeof v));
     if (*first > *last)
-        return fail(ERROR_INVALID_PARAMETER, why, why_size,
-                    "--functions '%s': the first function is above the last",
-                    shown(s, v, sizeof v));
+        return kmd_why(ERROR_INVALID_PARAMETER, why, why_size,
+                       "--functions '%s': the first function is above the last",
+                       shown(s, v, sizeof v));
     return ERROR_SUCCESS;
 }
 
@@ -121,10 +106,10 @@ DWORD kmdctl_fuzz_parse_methods(const wchar_t *s, unsigned *methods, char *why, 
             if (wcslen(method_names[i]) == len && wcsncmp(p, method_names[i], len) == 0)
                 m = i;
         if (m < 0)
-            return fail(ERROR_INVALID_DATA, why, why_size,
-                        "--methods '%s': each word must be buffered, in-direct, out-direct, "
-                        "neither or 0-3 (comma-separated)",
-                        shown(s, v, sizeof v));
+            return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                           "--methods '%s': each word must be buffered, in-direct, out-direct, "
+                           "neither or 0-3 (comma-separated)",
+                           shown(s, v, sizeof v));
         *methods |= 1u << m;
         if (!comma)
             return ERROR_SUCCESS;
@@ -147,10 +132,10 @@ DWORD kmdctl_fuzz_parse_expect(const wchar_t *s, DWORD *list, size_t *count, cha
         DWORD n;
 
         if (len == 0 || len >= sizeof word / sizeof *word)
-            return fail(ERROR_INVALID_DATA, why, why_size,
-                        "--expect-errors '%s': an empty or overlong entry (a comma-separated "
-                        "list of Win32 error numbers and 'default')",
-                        shown(s, v, sizeof v));
+            return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                           "--expect-errors '%s': an empty or overlong entry (a comma-separated "
+                           "list of Win32 error numbers and 'default')",
+                           shown(s, v, sizeof v));
         wmemcpy(word, p, len);
         word[len] = L'\0';
         if (wcscmp(word, L"default") == 0) {
@@ -161,14 +146,14 @@ DWORD kmdctl_fuzz_parse_expect(const wchar_t *s, DWORD *list, size_t *count, cha
             }
         } else {
             if (kmd_parse_number(word, 0xFFFFFFFF, &n, sub, sizeof sub))
-                return fail(ERROR_INVALID_DATA, why, why_size,
-                            "--expect-errors '%s': %s (a comma-separated list of Win32 error "
-                            "numbers and 'default')",
-                            shown(s, v, sizeof v), sub);
+                return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                               "--expect-errors '%s': %s (a comma-separated list of Win32 error "
+                               "numbers and 'default')",
+                               shown(s, v, sizeof v), sub);
             if (*count == KMDCTL_FUZZ_MAX_EXPECT)
-                return fail(ERROR_BAD_ARGUMENTS, why, why_size,
-                            "--expect-errors '%s': more than %d errors", shown(s, v, sizeof v),
-                            KMDCTL_FUZZ_MAX_EXPECT);
+                return kmd_why(ERROR_BAD_ARGUMENTS, why, why_size,
+                               "--expect-errors '%s': more than %d errors", shown(s, v, sizeof v),
+                               KMDCTL_FUZZ_MAX_EXPECT);
             list[(*count)++] = n;
         }
         if (!comma)
@@ -185,8 +170,8 @@ DWORD kmdctl_fuzz_parse_seed(const wchar_t *s, DWORD *seed, int *random, char *w
     if (*random)
         return ERROR_SUCCESS;
     if (kmd_parse_number(s, 0xFFFFFFFF, seed, sub, sizeof sub))
-        return fail(ERROR_INVALID_DATA, why, why_size,
-                    "--seed: %s (a number up to 4294967295, or 'random')", sub);
+        return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                       "--seed: %s (a number up to 4294967295, or 'random')", sub);
     return ERROR_SUCCESS;
 }
 
@@ -206,12 +191,12 @@ DWORD kmdctl_fuzz_codes(const struct kmdctl_fuzz_options *o, DWORD *codes, size_
 
     *count = 0;
     if (o->type_given != o->functions_given || (o->methods && !o->type_given))
-        return fail(ERROR_BAD_ARGUMENTS, why, why_size,
-                    "--type and --functions go together (and --methods with them)");
+        return kmd_why(ERROR_BAD_ARGUMENTS, why, why_size,
+                       "--type and --functions go together (and --methods with them)");
     if (!o->code_count && !o->type_given)
-        return fail(ERROR_BAD_ARGUMENTS, why, why_size,
-                    "fuzz needs the codes to send: --code CODE (repeatable), and/or --type T "
-                    "with --functions A-B");
+        return kmd_why(ERROR_BAD_ARGUMENTS, why, why_size,
+                       "fuzz needs the codes to send: --code CODE (repeatable), and/or --type T "
+                       "with --functions A-B");
     for (size_t i = 0; i < o->code_count; i++) {
         if (listed(o->excludes, o->exclude_count, o->codes[i]) || listed(codes, n, o->codes[i]))
             continue;
@@ -224,12 +209,12 @@ DWORD kmdctl_fuzz_codes(const struct kmdctl_fuzz_options *o, DWORD *codes, size_
                 if (listed(o->excludes, o->exclude_count, code) || listed(codes, n, code))
                     continue;
                 if (n == cap)
-                    return fail(ERROR_BAD_ARGUMENTS, why, why_size,
-                                "more than %zu codes in one run", cap);
+                    return kmd_why(ERROR_BAD_ARGUMENTS, why, why_size,
+                                   "more than %zu codes in one run", cap);
                 codes[n++] = code;
             }
     if (n == 0)
-        return fail(ERROR_BAD_ARGUMENTS, why, why_size, "--exclude leaves no code to send");
+        return kmd_why(ERROR_BAD_ARGUMENTS, why, why_size, "--exclude leaves no code to send");
     *count = n;
     return ERROR_SUCCESS;
 }

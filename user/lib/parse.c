@@ -7,7 +7,7 @@
 #include <string.h>
 #include <wchar.h>
 
-static DWORD fail(DWORD err, char *why, size_t why_size, const char *fmt, ...)
+DWORD kmd_why(DWORD err, char *why, size_t why_size, const char *fmt, ...)
 {
     if (why && why_size) {
         va_list ap;
@@ -91,8 +91,8 @@ DWORD kmd_parse_start_type(const wchar_t *s, DWORD *start_type, char *why, size_
     else if (wcscmp(s, L"system") == 0)
         *start_type = SERVICE_SYSTEM_START;
     else
-        return fail(ERROR_INVALID_PARAMETER, why, why_size,
-                    "start type '%s' is not demand, auto or system", shown(s, v, sizeof v));
+        return kmd_why(ERROR_INVALID_PARAMETER, why, why_size,
+                       "start type '%s' is not demand, auto or system", shown(s, v, sizeof v));
     return ERROR_SUCCESS;
 }
 
@@ -102,20 +102,20 @@ DWORD kmd_check_service_name(const wchar_t *s, char *why, size_t why_size)
     size_t n = wcslen(s);
 
     if (n == 0)
-        return fail(ERROR_INVALID_NAME, why, why_size, "the service name is empty");
+        return kmd_why(ERROR_INVALID_NAME, why, why_size, "the service name is empty");
     if (n > KMD_SERVICE_NAME_MAX)
-        return fail(ERROR_INVALID_NAME, why, why_size,
-                    "service name '%s...' is %zu characters long; the limit is %d", shown(s, v, 40),
-                    n, KMD_SERVICE_NAME_MAX);
+        return kmd_why(ERROR_INVALID_NAME, why, why_size,
+                       "service name '%s...' is %zu characters long; the limit is %d",
+                       shown(s, v, 40), n, KMD_SERVICE_NAME_MAX);
     for (size_t i = 0; i < n; i++) {
         wchar_t c = s[i];
         if ((c >= L'a' && c <= L'z') || (c >= L'A' && c <= L'Z') || (c >= L'0' && c <= L'9') ||
             c == L'_' || c == L'-' || c == L'.')
             continue;
-        return fail(ERROR_INVALID_NAME, why, why_size,
-                    "service name '%s' has a character other than letters, digits, '_', '-', "
-                    "'.' at position %zu",
-                    shown(s, v, sizeof v), i + 1);
+        return kmd_why(ERROR_INVALID_NAME, why, why_size,
+                       "service name '%s' has a character other than letters, digits, '_', '-', "
+                       "'.' at position %zu",
+                       shown(s, v, sizeof v), i + 1);
     }
     return ERROR_SUCCESS;
 }
@@ -139,22 +139,23 @@ DWORD kmd_parse_hex_bytes(const wchar_t *s, unsigned char *out, size_t cap, size
         while (s[i] && s[i] != L' ' && s[i] != L':') {
             if (hex_digit(s[i]) < 0) {
                 wchar_t bad[2] = {s[i], 0};
-                return fail(ERROR_INVALID_DATA, why, why_size,
-                            "hex bytes '%s': '%s' at position %zu is not a hex digit",
-                            shown(s, v, sizeof v), kmd_utf8(bad, (char[8]){0}, 8), i + 1);
+                return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                               "hex bytes '%s': '%s' at position %zu is not a hex digit",
+                               shown(s, v, sizeof v), kmd_utf8(bad, (char[8]){0}, 8), i + 1);
             }
             i++;
         }
         digits = i - start;
         if (digits % 2)
-            return fail(ERROR_INVALID_DATA, why, why_size,
-                        "hex bytes '%s': odd number of hex digits (%zu) in the group at position "
-                        "%zu; write each byte as two digits",
-                        shown(s, v, sizeof v), digits, start + 1);
+            return kmd_why(
+                ERROR_INVALID_DATA, why, why_size,
+                "hex bytes '%s': odd number of hex digits (%zu) in the group at position "
+                "%zu; write each byte as two digits",
+                shown(s, v, sizeof v), digits, start + 1);
         for (size_t k = start; k < i; k += 2) {
             if (n >= cap)
-                return fail(ERROR_INSUFFICIENT_BUFFER, why, why_size,
-                            "hex bytes: more than %zu bytes", cap);
+                return kmd_why(ERROR_INSUFFICIENT_BUFFER, why, why_size,
+                               "hex bytes: more than %zu bytes", cap);
             out[n++] = (unsigned char)(hex_digit(s[k]) << 4 | hex_digit(s[k + 1]));
         }
     }
@@ -174,17 +175,17 @@ DWORD kmd_parse_number(const wchar_t *s, DWORD max, DWORD *value, char *why, siz
         p += 2;
     }
     if (*p == L'\0')
-        return fail(ERROR_INVALID_DATA, why, why_size, "'%s' is not a number",
-                    shown(s, v, sizeof v));
+        return kmd_why(ERROR_INVALID_DATA, why, why_size, "'%s' is not a number",
+                       shown(s, v, sizeof v));
     for (; *p; p++) {
         int d = hex_digit(*p);
         if (d < 0 || d >= base)
-            return fail(ERROR_INVALID_DATA, why, why_size,
-                        "'%s' is not a number (decimal, or hex with 0x)", shown(s, v, sizeof v));
+            return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                           "'%s' is not a number (decimal, or hex with 0x)", shown(s, v, sizeof v));
         x = x * (unsigned)base + (unsigned)d;
         if (x > max)
-            return fail(ERROR_INVALID_PARAMETER, why, why_size, "%s is above the limit %lu",
-                        shown(s, v, sizeof v), (unsigned long)max);
+            return kmd_why(ERROR_INVALID_PARAMETER, why, why_size, "%s is above the limit %lu",
+                           shown(s, v, sizeof v), (unsigned long)max);
     }
     *value = (DWORD)x;
     return ERROR_SUCCESS;
@@ -225,10 +226,10 @@ DWORD kmd_parse_ioctl_code(const wchar_t *s, DWORD *code, char *why, size_t why_
             x = x << 4 | (unsigned long)hex_digit(*p);
         }
         if (digits == 0 || *p)
-            return fail(ERROR_INVALID_DATA, why, why_size,
-                        "IOCTL code '%s' is neither 1 to 8 hex digits (0x optional) nor "
-                        "TYPE:FUNCTION:METHOD:ACCESS",
-                        shown(s, v, sizeof v));
+            return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                           "IOCTL code '%s' is neither 1 to 8 hex digits (0x optional) nor "
+                           "TYPE:FUNCTION:METHOD:ACCESS",
+                           shown(s, v, sizeof v));
         *code = (DWORD)x;
         return ERROR_SUCCESS;
     }
@@ -236,9 +237,9 @@ DWORD kmd_parse_ioctl_code(const wchar_t *s, DWORD *code, char *why, size_t why_
     for (;;) {
         const wchar_t *colon = wcschr(p, L':');
         if (nf == 4)
-            return fail(ERROR_INVALID_DATA, why, why_size,
-                        "IOCTL code '%s' has more than 4 fields (TYPE:FUNCTION:METHOD:ACCESS)",
-                        shown(s, v, sizeof v));
+            return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                           "IOCTL code '%s' has more than 4 fields (TYPE:FUNCTION:METHOD:ACCESS)",
+                           shown(s, v, sizeof v));
         f[nf] = p;
         len[nf] = colon ? (size_t)(colon - p) : wcslen(p);
         nf++;
@@ -247,9 +248,9 @@ DWORD kmd_parse_ioctl_code(const wchar_t *s, DWORD *code, char *why, size_t why_
         p = colon + 1;
     }
     if (nf != 4)
-        return fail(ERROR_INVALID_DATA, why, why_size,
-                    "IOCTL code '%s' has %zu fields; expected TYPE:FUNCTION:METHOD:ACCESS",
-                    shown(s, v, sizeof v), nf);
+        return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                       "IOCTL code '%s' has %zu fields; expected TYPE:FUNCTION:METHOD:ACCESS",
+                       shown(s, v, sizeof v), nf);
 
     DWORD type, function;
     wchar_t tmp[32];
@@ -260,26 +261,26 @@ DWORD kmd_parse_ioctl_code(const wchar_t *s, DWORD *code, char *why, size_t why_
 
     for (int i = 0; i < 2; i++) {
         if (len[i] >= sizeof tmp / sizeof *tmp)
-            return fail(ERROR_INVALID_DATA, why, why_size, "IOCTL code '%s': %s is too long",
-                        shown(s, v, sizeof v), what[i]);
+            return kmd_why(ERROR_INVALID_DATA, why, why_size, "IOCTL code '%s': %s is too long",
+                           shown(s, v, sizeof v), what[i]);
         wmemcpy(tmp, f[i], len[i]);
         tmp[len[i]] = L'\0';
         if (kmd_parse_number(tmp, limit[i], dest[i], sub, sizeof sub))
-            return fail(ERROR_INVALID_DATA, why, why_size,
-                        "IOCTL code '%s': %s %s (0 to 0x%lX, decimal or 0x hex)",
-                        shown(s, v, sizeof v), what[i], sub, (unsigned long)limit[i]);
+            return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                           "IOCTL code '%s': %s %s (0 to 0x%lX, decimal or 0x hex)",
+                           shown(s, v, sizeof v), what[i], sub, (unsigned long)limit[i]);
     }
     int method = field_word(f[2], len[2], method_names);
     if (method < 0)
-        return fail(ERROR_INVALID_DATA, why, why_size,
-                    "IOCTL code '%s': METHOD is not buffered, in-direct, out-direct, neither or "
-                    "0-3",
-                    shown(s, v, sizeof v));
+        return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                       "IOCTL code '%s': METHOD is not buffered, in-direct, out-direct, neither or "
+                       "0-3",
+                       shown(s, v, sizeof v));
     int access = field_word(f[3], len[3], access_names);
     if (access < 0)
-        return fail(ERROR_INVALID_DATA, why, why_size,
-                    "IOCTL code '%s': ACCESS is not any, read, write, rw or 0-3",
-                    shown(s, v, sizeof v));
+        return kmd_why(ERROR_INVALID_DATA, why, why_size,
+                       "IOCTL code '%s': ACCESS is not any, read, write, rw or 0-3",
+                       shown(s, v, sizeof v));
     *code = (type << 16) | ((DWORD)access << 14) | (function << 2) | (DWORD)method;
     return ERROR_SUCCESS;
 }
