@@ -13,19 +13,16 @@
  * has, as pnputil /add-driver /install. */
 static int install_on_devices(const struct pnp_inf *inf)
 {
-    HDEVINFO set = SetupDiGetClassDevsW(NULL, NULL, NULL, DIGCF_ALLCLASSES | DIGCF_PRESENT);
-    struct pnp_device *d = malloc(sizeof *d);
+    HDEVINFO set;
+    struct pnp_device *d;
     struct pnp_ids matched = {0};
     char ids[2048];
     int rc = 0;
 
-    if (set == INVALID_HANDLE_VALUE || !d) {
-        DWORD err = d ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
-        if (set != INVALID_HANDLE_VALUE)
-            SetupDiDestroyDeviceInfoList(set);
-        free(d);
+    DWORD err = pnp_devices_open(NULL, DIGCF_ALLCLASSES | DIGCF_PRESENT, &set, &d);
+
+    if (err)
         return out_fail(-1, err, "cannot list the present devices");
-    }
     out_open("installed", '[');
     for (DWORD i = 0; pnp_device_read(set, i, d); i++) {
         for (size_t k = 0; k < inf->ids.count; k++) {
@@ -35,8 +32,7 @@ static int install_on_devices(const struct pnp_inf *inf)
             }
         }
     }
-    SetupDiDestroyDeviceInfoList(set);
-    free(d);
+    pnp_devices_close(set, d);
     for (size_t k = 0; k < matched.count && rc == 0; k++) {
         int reboot;
         DWORD err = pnp_update_driver(matched.id[k], inf->path, 0, &reboot);

@@ -201,18 +201,15 @@ done:
 int cmd_pnp_remove(const struct kmdctl_args *a)
 {
     /* Present or not: a device whose driver failed is root-enumerated all the same. */
-    HDEVINFO set = SetupDiGetClassDevsW(NULL, L"ROOT", NULL, DIGCF_ALLCLASSES);
-    struct pnp_device *d = malloc(sizeof *d);
+    HDEVINFO set;
+    struct pnp_device *d;
     int rc = 0, found = 0;
 
     out_wstr("id", a->hwid);
-    if (set == INVALID_HANDLE_VALUE || !d) {
-        DWORD err = d ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
-        if (set != INVALID_HANDLE_VALUE)
-            SetupDiDestroyDeviceInfoList(set);
-        free(d);
+    DWORD err = pnp_devices_open(L"ROOT", DIGCF_ALLCLASSES, &set, &d);
+
+    if (err)
         return out_fail(-1, err, "cannot list the root-enumerated devices");
-    }
     out_open("removed", '[');
     for (DWORD i = 0; pnp_device_read(set, i, d); i++) {
         int reboot;
@@ -235,8 +232,7 @@ int cmd_pnp_remove(const struct kmdctl_args *a)
                  reboot ? " (a reboot is needed to finish: a driver kept it in use)" : "");
     }
     out_close(']');
-    SetupDiDestroyDeviceInfoList(set);
-    free(d);
+    pnp_devices_close(set, d);
     if (!found)
         return out_fail(KMDCTL_EXIT_NOT_FOUND, ERROR_NOT_FOUND,
                         "no root-enumerated device has instance id or hardware id %s", u8(a->hwid));
@@ -247,18 +243,15 @@ int cmd_pnp_remove(const struct kmdctl_args *a)
 
 int cmd_pnp_devices(const struct kmdctl_args *a)
 {
-    HDEVINFO set = SetupDiGetClassDevsW(NULL, NULL, NULL, DIGCF_ALLCLASSES);
-    struct pnp_device *d = malloc(sizeof *d);
+    HDEVINFO set;
+    struct pnp_device *d;
     unsigned long count = 0;
 
     out_wstr("id", a->hwid);
-    if (set == INVALID_HANDLE_VALUE || !d) {
-        DWORD err = d ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
-        if (set != INVALID_HANDLE_VALUE)
-            SetupDiDestroyDeviceInfoList(set);
-        free(d);
+    DWORD err = pnp_devices_open(NULL, DIGCF_ALLCLASSES, &set, &d);
+
+    if (err)
         return out_fail(-1, err, "cannot list the devices");
-    }
     out_open("devices", '[');
     for (DWORD i = 0; pnp_device_read(set, i, d); i++) {
         char state[128], ids[2048], compat[2048];
@@ -293,8 +286,7 @@ int cmd_pnp_devices(const struct kmdctl_args *a)
         out_line("  service         %s", d->service[0] ? u8(d->service) : "(none)");
     }
     out_close(']');
-    SetupDiDestroyDeviceInfoList(set);
-    free(d);
+    pnp_devices_close(set, d);
     out_num("count", count);
     if (a->hwid && count == 0)
         return out_fail(KMDCTL_EXIT_NOT_FOUND, ERROR_NOT_FOUND,

@@ -71,6 +71,11 @@ struct pnp_device {
     ULONG status, problem;                     /* DN_*, CM_PROB_* */
 };
 
+/* The devices SetupDiGetClassDevsW(NULL, enumerator, NULL, flags) lists, and one pnp_device to
+ * read them into: 0, or the error (then nothing is left to close). */
+DWORD pnp_devices_open(const wchar_t *enumerator, DWORD flags, HDEVINFO *set,
+                       struct pnp_device **d);
+void pnp_devices_close(HDEVINFO set, struct pnp_device *d);
 /* Reads device `index` of `set`; FALSE (GetLastError ERROR_NO_MORE_ITEMS) after the last. */
 BOOL pnp_device_read(HDEVINFO set, DWORD index, struct pnp_device *d);
 /* Whether the device has `id` among its hardware or compatible ids. */

@@ -3,6 +3,7 @@
 
 #include <newdev.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A REG_MULTI_SZ device property into `ids` (nothing when the device has none). */
@@ -177,4 +178,22 @@ DWORD pnp_update_driver(const wchar_t *hwid, const wchar_t *inf, DWORD flags, in
         return GetLastError();
     *reboot = need != FALSE;
     return ERROR_SUCCESS;
+}
+
+DWORD pnp_devices_open(const wchar_t *enumerator, DWORD flags, HDEVINFO *set, struct pnp_device **d)
+{
+    *set = SetupDiGetClassDevsW(NULL, enumerator, NULL, flags);
+    *d = malloc(sizeof **d);
+    if (*set != INVALID_HANDLE_VALUE && *d)
+        return 0;
+    DWORD err = *d ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
+    pnp_devices_close(*set, *d);
+    return err;
+}
+
+void pnp_devices_close(HDEVINFO set, struct pnp_device *d)
+{
+    if (set != INVALID_HANDLE_VALUE)
+        SetupDiDestroyDeviceInfoList(set);
+    free(d);
 }
