@@ -18,17 +18,8 @@ mode=$1
 here=$(cd "$(dirname "$0")" && pwd)
 project=$here/project
 
-fail() { echo "FAIL: $*"; exit 1; }
-# run LOG command...: runs it with its output in LOG (and printed); returns its exit code.
-run() {
-    local log=$1 rc
-    shift
-    echo "+ $*"
-    "$@" >"$log" 2>&1
-    rc=$?
-    cat "$log"
-    return $rc
-}
+# shellcheck source=tests/steps.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../steps.sh" # fail, run
 # What the project's own ctest must report: its 7 tests (3 Wine session fixtures, lint, load,
 # smoke, unload) all passed, and with clang a <target>.symbols test per staged image; the smoke
 # test prints the answer the driver computed.

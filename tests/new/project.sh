@@ -17,16 +17,8 @@ build=$proj/build/$preset
 count=17
 [ "$preset" = x64-clang ] && count=19
 
-fail() { echo "FAIL: $*"; exit 1; }
-run() {
-    local log=$1 rc
-    shift
-    echo "+ $*"
-    "$@" >"$log" 2>&1
-    rc=$?
-    cat "$log"
-    return $rc
-}
+# shellcheck source=tests/steps.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../steps.sh" # fail, run
 
 rm -rf "$work"
 mkdir -p "$work"
